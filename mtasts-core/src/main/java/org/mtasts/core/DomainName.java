@@ -1,0 +1,336 @@
+package org.mtasts.core;
+
+import java.net.IDN;
+import java.util.Locale;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A normalized DNS host or domain name: lower-case A-labels, no trailing dot, checked against the
+ * RFC 5321 {@code Domain} grammar (letters, digits and hyphens; labels of 1 to 63 characters that
+ * neither start nor end with a hyphen; at most 253 characters).
+ *
+ * <p>{@link #of(String)} accepts upper case, one trailing root dot and U-labels (converted with
+ * {@link IDN#toASCII(String, int)}), so that {@code MX1.Example.COM.} and {@code mx1.example.com}
+ * are equal (RFC 8461 §4.1). Policy {@code mx} values are stricter: see {@link MxPattern#parse}.
+ *
+ * <pre>{@code
+ * DomainName mx = DomainName.of("MX1.Bücher.example.");
+ * mx.toString();        // "mx1.xn--bcher-kva.example"
+ * mx.policyHost();      // "mta-sts.mx1.xn--bcher-kva.example"
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc5321#section-4.1.2">RFC 5321 §4.1.2</a>
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc8461#section-4.1">RFC 8461 §4.1</a>
+ */
+public final class DomainName implements Comparable<DomainName> {
+
+    /** The longest name in text form without the root dot (RFC 1035 §2.3.4: 255 octets on the wire). */
+    public static final int MAX_LENGTH = 253;
+
+    /** The longest label (RFC 1035 §2.3.4). */
+    public static final int MAX_LABEL_LENGTH = 63;
+
+    private final String name;
+    private final int firstDot;
+
+    private DomainName(String name) {
+        this.name = name;
+        this.firstDot = name.indexOf('.');
+    }
+
+    /**
+     * Returns the normalized name.
+     *
+     * @param name a host or domain name: A-labels or U-labels, any case, optional trailing dot
+     * @throws IllegalArgumentException naming the input and the problem if it is not a valid name
+     */
+    public static DomainName of(String name) {
+        Objects.requireNonNull(name, "name");
+        ParseResult<DomainName> result = parse(name);
+        if (result instanceof ParseResult.Valid<DomainName> valid) {
+            return valid.value();
+        }
+        SyntaxError error = result.syntaxError().orElseThrow();
+        throw new IllegalArgumentException(
+                "invalid domain name '" + Texts.printable(name) + "': " + error);
+    }
+
+    /**
+     * Parses a host or domain name without throwing.
+     *
+     * @param text a host or domain name: A-labels or U-labels, any case, optional trailing dot
+     * @return the name, or the error with its position
+     */
+    public static ParseResult<DomainName> parse(CharSequence text) {
+        Objects.requireNonNull(text, "text");
+        int end = text.length();
+        if (end > 1 && text.charAt(end - 1) == '.') {
+            end--; // RFC 8461 §4.1: a trailing root dot is ignored
+        }
+        boolean ascii = true;
+        for (int i = 0; i < end; i++) {
+            if (text.charAt(i) >= 0x80) {
+                ascii = false;
+                break;
+            }
+        }
+        if (!ascii) {
+            String converted;
+            try {
+                // RFC 8461 §4.1: a U-label host is converted to A-labels before matching.
+                converted = IDN.toASCII(text.subSequence(0, end).toString(), IDN.USE_STD3_ASCII_RULES);
+            } catch (IllegalArgumentException e) {
+                return new ParseResult.Invalid<>(SyntaxError.atColumn(SyntaxError.Kind.DOMAIN_SYNTAX,
+                        text, firstNonAscii(text), "cannot convert to A-labels: " + e.getMessage()));
+            }
+            int bad = invalidAt(converted, 0, converted.length());
+            if (bad >= 0) {
+                return new ParseResult.Invalid<>(SyntaxError.atColumn(SyntaxError.Kind.DOMAIN_SYNTAX,
+                        text, firstNonAscii(text),
+                        "converted name '" + converted + "' " + problem(converted, 0, converted.length())));
+            }
+            return new ParseResult.Valid<>(new DomainName(converted.toLowerCase(Locale.ROOT)));
+        }
+        int bad = invalidAt(text, 0, end);
+        if (bad >= 0) {
+            return new ParseResult.Invalid<>(SyntaxError.atColumn(
+                    SyntaxError.Kind.DOMAIN_SYNTAX, text, bad, problem(text, 0, end)));
+        }
+        return new ParseResult.Valid<>(new DomainName(lowerAscii(text, 0, end)));
+    }
+
+    /**
+     * Returns whether {@link #parse(CharSequence)} would accept the text.
+     *
+     * @param text the candidate
+     * @return true if valid
+     */
+    public static boolean isValid(CharSequence text) {
+        return parse(text).isValid();
+    }
+
+    /** Builds a name from an already checked ASCII range, lower-casing it. */
+    static DomainName ofCheckedAscii(CharSequence text, int from, int to) {
+        return new DomainName(lowerAscii(text, from, to));
+    }
+
+    /** Builds a name from an already checked, already lower-case ASCII string. */
+    static DomainName ofCheckedLowerAscii(String text) {
+        return new DomainName(text);
+    }
+
+    private static int firstNonAscii(CharSequence text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= 0x80) {
+                return i;
+            }
+        }
+        return 0;
+    }
+
+    private static String lowerAscii(CharSequence text, int from, int to) {
+        boolean lower = true;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                lower = false;
+                break;
+            }
+        }
+        if (lower && text instanceof String s) {
+            return from == 0 && to == s.length() ? s : s.substring(from, to);
+        }
+        char[] out = new char[to - from];
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            out[i - from] = c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+        }
+        return new String(out);
+    }
+
+    /**
+     * Returns the index of the first character that makes {@code text[from, to)} an invalid
+     * RFC 5321 Domain in ASCII, or -1 when it is valid.
+     */
+    static int invalidAt(CharSequence text, int from, int to) {
+        if (from >= to) {
+            return from;
+        }
+        if (to - from > MAX_LENGTH) {
+            return from + MAX_LENGTH;
+        }
+        int labelStart = from;
+        for (int i = from; i <= to; i++) {
+            char c = i < to ? text.charAt(i) : '.';
+            if (c == '.') {
+                int length = i - labelStart;
+                if (length == 0 || length > MAX_LABEL_LENGTH) {
+                    return length == 0 ? i : labelStart + MAX_LABEL_LENGTH;
+                }
+                if (text.charAt(i - 1) == '-') {
+                    return i - 1;
+                }
+                if (length >= 4 && isAcePrefix(text, labelStart) && !isValidALabel(text, labelStart, i)) {
+                    return labelStart;
+                }
+                labelStart = i + 1;
+            } else if (c == '-') {
+                if (i == labelStart) {
+                    return i;
+                }
+            } else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Explains why {@link #invalidAt} found a problem (error path only). */
+    static String problem(CharSequence text, int from, int to) {
+        int at = invalidAt(text, from, to);
+        if (at < 0) {
+            return "is valid";
+        }
+        if (from >= to) {
+            return "empty domain name";
+        }
+        if (to - from > MAX_LENGTH) {
+            return "name longer than " + MAX_LENGTH + " characters";
+        }
+        char c = at < to ? text.charAt(at) : '.';
+        if (c == '.') {
+            return "empty label";
+        }
+        if (c == '-') {
+            return "label starts or ends with a hyphen";
+        }
+        // Either a bad character, an over-long label or a bad ACE label starting here.
+        int labelEnd = at;
+        while (labelEnd < to && text.charAt(labelEnd) != '.') {
+            labelEnd++;
+        }
+        int labelStart = at;
+        while (labelStart > from && text.charAt(labelStart - 1) != '.') {
+            labelStart--;
+        }
+        if (labelEnd - labelStart > MAX_LABEL_LENGTH) {
+            return "label longer than " + MAX_LABEL_LENGTH + " characters";
+        }
+        if (at == labelStart && labelEnd - labelStart >= 4 && isAcePrefix(text, labelStart)
+                && !isValidALabel(text, labelStart, labelEnd)) {
+            return "'" + text.subSequence(labelStart, labelEnd) + "' is not a valid A-label";
+        }
+        if (c >= 0x80) {
+            return "non-ASCII character " + Texts.describe(Character.codePointAt(text, at))
+                    + " (use A-labels)";
+        }
+        return "character " + Texts.describe(c) + " is not a letter, digit, hyphen or dot";
+    }
+
+    private static boolean isAcePrefix(CharSequence text, int i) {
+        return (text.charAt(i) | 0x20) == 'x' && (text.charAt(i + 1) | 0x20) == 'n'
+                && text.charAt(i + 2) == '-' && text.charAt(i + 3) == '-';
+    }
+
+    /** An ACE label must decode as Punycode (IDNA2003 {@code ToUnicode} gives it back unchanged if not). */
+    private static boolean isValidALabel(CharSequence text, int from, int to) {
+        String label = text.subSequence(from, to).toString();
+        if (label.length() == 4) {
+            return false;
+        }
+        String unicode = IDN.toUnicode(label, IDN.USE_STD3_ASCII_RULES);
+        return !unicode.equalsIgnoreCase(label);
+    }
+
+    /** Returns the name: lower-case A-labels, no trailing dot. */
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    /** Returns the name: lower-case A-labels, no trailing dot. */
+    public String ascii() {
+        return name;
+    }
+
+    /** Returns the name with A-labels converted to U-labels, for display. */
+    public String unicode() {
+        return IDN.toUnicode(name, IDN.USE_STD3_ASCII_RULES);
+    }
+
+    /** Returns the number of labels. */
+    public int labelCount() {
+        int count = 1;
+        for (int i = firstDot; i >= 0; i = name.indexOf('.', i + 1)) {
+            count++;
+        }
+        return count;
+    }
+
+    /** Returns the leftmost label. */
+    public String firstLabel() {
+        return firstDot < 0 ? name : name.substring(0, firstDot);
+    }
+
+    /** Returns the name without its leftmost label, or null for a single-label name. */
+    public @Nullable DomainName parent() {
+        return firstDot < 0 ? null : new DomainName(name.substring(firstDot + 1));
+    }
+
+    /**
+     * Returns whether this name is a proper subdomain of {@code other} (at any depth).
+     *
+     * @param other the candidate parent
+     * @return true if this name ends with {@code "." + other}
+     */
+    public boolean isSubdomainOf(DomainName other) {
+        int n = name.length();
+        int m = other.name.length();
+        return n > m + 1 && name.charAt(n - m - 1) == '.' && name.endsWith(other.name);
+    }
+
+    /** Returns {@code mta-sts.<name>}, the policy host (RFC 8461 §3.2). */
+    public String policyHost() {
+        return "mta-sts." + name;
+    }
+
+    /** Returns {@code _mta-sts.<name>}, where the STS TXT record lives (RFC 8461 §3.1). */
+    public String stsRecordName() {
+        return "_mta-sts." + name;
+    }
+
+    /** Returns {@code _smtp._tls.<name>}, where the TLSRPT TXT record lives (RFC 8460 §3). */
+    public String tlsRptRecordName() {
+        return "_smtp._tls." + name;
+    }
+
+    /**
+     * Returns whether the part of this name after its first label equals {@code suffix}: the
+     * one-label wildcard test of RFC 8461 §4.1. Allocation-free.
+     */
+    boolean hasParent(DomainName suffix) {
+        int start = firstDot + 1;
+        return firstDot > 0
+                && name.length() - start == suffix.name.length()
+                && name.regionMatches(start, suffix.name, 0, suffix.name.length());
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+        return o == this || (o instanceof DomainName other && name.equals(other.name));
+    }
+
+    @Override
+    public int hashCode() {
+        return name.hashCode();
+    }
+
+    /** Orders names by their text (not by DNS hierarchy). */
+    @Override
+    public int compareTo(DomainName other) {
+        return name.compareTo(other.name);
+    }
+}

@@ -1,0 +1,203 @@
+package org.mtasts.core;
+
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * One reporting destination from a TLSRPT record's {@code rua} field (RFC 8460 §3): {@link Mailto}
+ * or {@link Https}, the two schemes the RFC defines, or {@link Unsupported} for any other scheme
+ * (kept, so that a checker can say what was published).
+ *
+ * <p>{@link #uri()} is the URI as published, with the {@code %2C}, {@code %21} and {@code %3B}
+ * escapes that the record syntax requires already decoded.
+ *
+ * <pre>{@code
+ * for (ReportUri uri : record.rua()) {
+ *     if (uri instanceof ReportUri.Https https) {
+ *         post(https.toUri(), gzippedReport);
+ *     } else if (uri instanceof ReportUri.Mailto mailto) {
+ *         mail(mailto.address(), message);
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-3">RFC 8460 §3</a>
+ */
+public sealed interface ReportUri permits ReportUri.Mailto, ReportUri.Https, ReportUri.Unsupported {
+
+    /** Returns the URI as published, with {@code %2C %21 %3B} decoded. */
+    String uri();
+
+    /** Returns the scheme in lower case. */
+    String scheme();
+
+    /** Returns whether RFC 8460 defines delivery for this scheme ({@code mailto} or {@code https}). */
+    default boolean isSupported() {
+        return !(this instanceof Unsupported);
+    }
+
+    /**
+     * Classifies a URI by its scheme.
+     *
+     * @param uri an absolute URI (with {@code %2C %21 %3B} already decoded)
+     * @return the destination
+     * @throws IllegalArgumentException if it is not an RFC 3986 URI with a scheme
+     */
+    static ReportUri of(String uri) {
+        Objects.requireNonNull(uri, "uri");
+        String problem = problem(uri);
+        if (problem != null) {
+            throw new IllegalArgumentException("invalid report URI '" + Texts.printable(uri) + "': " + problem);
+        }
+        return classify(uri);
+    }
+
+    /** Returns why the text is not an absolute URI, or null. */
+    static @org.jspecify.annotations.Nullable String problem(String uri) {
+        if (uri.isEmpty()) {
+            return "empty URI";
+        }
+        for (int i = 0; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            if (c <= 0x20 || c >= 0x7F) {
+                return "character " + Texts.describe(c) + " at index " + i + " is not allowed in a URI";
+            }
+        }
+        URI parsed;
+        try {
+            parsed = new URI(uri);
+        } catch (URISyntaxException e) {
+            return e.getReason() + " at index " + e.getIndex();
+        }
+        if (parsed.getScheme() == null) {
+            return "the URI has no scheme";
+        }
+        if (parsed.getRawSchemeSpecificPart() == null || parsed.getRawSchemeSpecificPart().isEmpty()) {
+            return "the URI has nothing after its scheme";
+        }
+        return null;
+    }
+
+    private static ReportUri classify(String uri) {
+        int colon = uri.indexOf(':');
+        String scheme = uri.substring(0, colon).toLowerCase(Locale.ROOT);
+        switch (scheme) {
+            case "mailto":
+                return new Mailto(uri, mailtoAddress(uri.substring(colon + 1)));
+            case "https":
+                return new Https(uri);
+            default:
+                return new Unsupported(uri, scheme);
+        }
+    }
+
+    /** The addr-spec of a mailto URI (RFC 6068): up to '?', percent-decoded as UTF-8. */
+    private static String mailtoAddress(String rest) {
+        int q = rest.indexOf('?');
+        String to = q < 0 ? rest : rest.substring(0, q);
+        int comma = to.indexOf(',');
+        if (comma >= 0) {
+            to = to.substring(0, comma); // several addresses in one mailto: take the first
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(to.length());
+        for (int i = 0; i < to.length(); i++) {
+            char c = to.charAt(i);
+            if (c == '%' && i + 2 < to.length()
+                    && Character.digit(to.charAt(i + 1), 16) >= 0 && Character.digit(to.charAt(i + 2), 16) >= 0) {
+                out.write(Character.digit(to.charAt(i + 1), 16) * 16 + Character.digit(to.charAt(i + 2), 16));
+                i += 2;
+            } else {
+                out.write(c);
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A {@code mailto:} destination: send the report by e-mail (RFC 8460 §5.3).
+     *
+     * @param uri the URI as published
+     * @param address the first addr-spec, percent-decoded
+     */
+    record Mailto(String uri, String address) implements ReportUri {
+        /** Validates the components. */
+        public Mailto {
+            Objects.requireNonNull(uri, "uri");
+            Objects.requireNonNull(address, "address");
+        }
+
+        @Override
+        public String scheme() {
+            return "mailto";
+        }
+
+        /** Returns whether the address looks like {@code local@domain}. */
+        public boolean hasAddress() {
+            int at = address.lastIndexOf('@');
+            return at > 0 && at < address.length() - 1;
+        }
+
+        /** Returns the domain of the address, or empty text if there is none. */
+        public String domain() {
+            int at = address.lastIndexOf('@');
+            return at < 0 ? "" : address.substring(at + 1);
+        }
+
+        @Override
+        public String toString() {
+            return uri;
+        }
+    }
+
+    /**
+     * An {@code https:} destination: POST the report (RFC 8460 §5.4).
+     *
+     * @param uri the URI as published
+     */
+    record Https(String uri) implements ReportUri {
+        /** Validates the component. */
+        public Https {
+            Objects.requireNonNull(uri, "uri");
+        }
+
+        @Override
+        public String scheme() {
+            return "https";
+        }
+
+        /** Returns the URI as a {@link URI}. */
+        public URI toUri() {
+            return URI.create(uri);
+        }
+
+        @Override
+        public String toString() {
+            return uri;
+        }
+    }
+
+    /**
+     * A destination with a scheme RFC 8460 does not define (such as {@code ftp:} or {@code http:}).
+     *
+     * @param uri the URI as published
+     * @param scheme the scheme in lower case
+     */
+    record Unsupported(String uri, String scheme) implements ReportUri {
+        /** Validates the components. */
+        public Unsupported {
+            Objects.requireNonNull(uri, "uri");
+            Objects.requireNonNull(scheme, "scheme");
+        }
+
+        @Override
+        public String toString() {
+            return uri;
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package org.mtasts.core;
+
+/**
+ * Character classes shared by the two TXT record grammars (RFC 8461 §3.1 and RFC 8460 §3), which
+ * have the same shape: {@code v=...} first, then {@code *WSP ";" *WSP}-separated {@code name=value}
+ * fields, an optional trailing delimiter.
+ */
+final class TagSyntax {
+    private TagSyntax() {}
+
+    /** The longest extension name: {@code (ALPHA / DIGIT) *31(...)}. */
+    static final int MAX_NAME = 32;
+
+    static boolean isWsp(char c) {
+        return c == ' ' || c == '\t';
+    }
+
+    /** Returns the first index at or after {@code i} that is not WSP. */
+    static int skipWsp(CharSequence s, int i) {
+        int n = s.length();
+        while (i < n && isWsp(s.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    /** Whether the text starts with the exact, case-sensitive version followed by WSP, ';' or the end. */
+    static boolean startsWithVersion(CharSequence s, String version) {
+        int n = version.length();
+        if (s.length() < n) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (s.charAt(i) != version.charAt(i)) {
+                return false;
+            }
+        }
+        return s.length() == n || isWsp(s.charAt(n)) || s.charAt(n) == ';';
+    }
+
+    /** Returns where the text stops matching the version (for the NotApplicable position). */
+    static int versionMismatchAt(CharSequence s, String version) {
+        int n = Math.min(s.length(), version.length());
+        for (int i = 0; i < n; i++) {
+            if (s.charAt(i) != version.charAt(i)) {
+                return i;
+            }
+        }
+        return n;
+    }
+
+    static boolean isNameChar(char c) {
+        return PolicyParser.isAlnum(c) || c == '_' || c == '-' || c == '.';
+    }
+
+    /** Returns the end of a run of name characters from {@code i}. */
+    static int scanName(CharSequence s, int i) {
+        int n = s.length();
+        while (i < n && isNameChar(s.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    /** {@code ext-value = 1*(%x21-3A / %x3C / %x3E-7E)}: printable ASCII except '=', ';' and space. */
+    static boolean isExtValueChar(char c) {
+        return c >= 0x21 && c <= 0x7E && c != '=' && c != ';';
+    }
+
+    static int scanExtValue(CharSequence s, int i) {
+        int n = s.length();
+        while (i < n && isExtValueChar(s.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    /** Whether a field's value may end here: the end, WSP or ';'. */
+    static boolean isFieldEnd(CharSequence s, int i) {
+        return i >= s.length() || isWsp(s.charAt(i)) || s.charAt(i) == ';';
+    }
+
+    /** Whether the character is outside printable US-ASCII and WSP. */
+    static boolean isForeign(char c) {
+        return c >= 0x7F || (c < 0x20 && c != '\t');
+    }
+}
