@@ -87,6 +87,14 @@ public final class DnsjavaResolver implements TxtResolver {
     private final Duration deadline;
     private final int maxCnameChain;
 
+    /**
+     * Creates a resolver with the system's DNS servers and the defaults: the same as {@link
+     * #create()}, for {@link java.util.ServiceLoader} on the class path.
+     */
+    public DnsjavaResolver() {
+        this(new Builder());
+    }
+
     private DnsjavaResolver(Builder builder) {
         this.deadline = builder.deadline;
         this.maxCnameChain = builder.maxCnameChain;
@@ -352,7 +360,11 @@ public final class DnsjavaResolver implements TxtResolver {
         if (t instanceof RedirectOverflowException) {
             return new Failure(false, false, "CNAME chain longer than " + maxChain + " links", t);
         }
-        if (t instanceof TimeoutException || t instanceof SocketTimeoutException) {
+        if (t instanceof TimeoutException || t instanceof SocketTimeoutException
+                || t.getCause() instanceof SocketTimeoutException
+                || (t instanceof IOException && String.valueOf(t.getMessage()).startsWith("Timed out"))) {
+            // ExtendedResolver reports a query that got no answer in time as an IOException
+            // "Timed out while trying to resolve ..."; SimpleResolver as SocketTimeoutException.
             return new Failure(false, false, "timeout", t);
         }
         if (t instanceof PortUnreachableException) {
