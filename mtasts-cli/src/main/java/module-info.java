@@ -1,0 +1,14 @@
+/**
+ * The {@code mtasts} command-line tool. Not a library API: it exports nothing.
+ */
+@org.jspecify.annotations.NullMarked
+module org.mtasts.cli {
+    requires static org.jspecify;
+    requires org.mtasts.core;
+    requires org.mtasts.dns;
+    requires org.mtasts.testkit;
+    requires info.picocli;
+    requires tools.jackson.databind;
+
+    opens org.mtasts.cli to info.picocli;
+}
