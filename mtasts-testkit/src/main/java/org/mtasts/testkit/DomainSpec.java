@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.mtasts.core.DomainName;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
@@ -57,6 +58,8 @@ public final class DomainSpec {
     private long ttl = DEFAULT_TTL.getSeconds();
     private final List<Record> records = new ArrayList<>();
     private final Map<Name, DnsFault> faults = new LinkedHashMap<>();
+    private @Nullable PolicyResponse policy;
+    private PolicyHost policyHost = PolicyHost.DEFAULT;
 
     private DomainSpec(DomainName domain) {
         this.domain = domain;
@@ -241,9 +244,62 @@ public final class DomainSpec {
         return this;
     }
 
-    /** Returns the DNS records, in the order added. */
+    /**
+     * Serves this policy text at {@code https://mta-sts.<domain>/.well-known/mta-sts.txt} with
+     * status 200 and {@code Content-Type: text/plain}. The policy host gets an A record
+     * ({@code 127.0.0.1}) and its own ports: see {@link MtaStsSandbox#addresses()}.
+     *
+     * @param text the policy body, exactly as served (UTF-8)
+     * @return this spec
+     */
+    public DomainSpec policy(String text) {
+        return policyResponse(PolicyResponse.ok(text));
+    }
+
+    /**
+     * Sets what the policy host answers (and creates the policy host, as {@link #policy(String)}).
+     *
+     * @param response the response
+     * @return this spec
+     */
+    public DomainSpec policyResponse(PolicyResponse response) {
+        this.policy = Objects.requireNonNull(response, "response");
+        return this;
+    }
+
+    /**
+     * Sets how the policy host presents itself (default {@link PolicyHost#DEFAULT}). Has an effect
+     * only with a policy.
+     *
+     * @param host the certificate, chain length and HTTPS switch
+     * @return this spec
+     */
+    public DomainSpec policyHost(PolicyHost host) {
+        this.policyHost = Objects.requireNonNull(host, "host");
+        return this;
+    }
+
+    /** Returns the policy host name, {@code mta-sts.<domain>} (RFC 8461 §3.2). */
+    public String policyHostName() {
+        return domain.policyHost();
+    }
+
+    /** Returns the policy response, or null if the domain has no policy host. */
+    @Nullable PolicyResponse policyResponse() {
+        return policy;
+    }
+
+    PolicyHost policyHostSettings() {
+        return policyHost;
+    }
+
+    /** Returns the DNS records, in the order added, plus the A records of the sandbox hosts. */
     List<Record> records() {
-        return List.copyOf(records);
+        List<Record> all = new ArrayList<>(records);
+        if (policy != null) {
+            all.add(new ARecord(absolute(policyHostName()), DClass.IN, ttl, NetLoop.LOOPBACK));
+        }
+        return List.copyOf(all);
     }
 
     /** Returns the DNS faults by name. */

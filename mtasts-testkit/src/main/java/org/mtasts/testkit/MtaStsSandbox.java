@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.X509TrustManager;
 import org.jspecify.annotations.Nullable;
@@ -47,7 +50,11 @@ public final class MtaStsSandbox implements AutoCloseable {
     private final NetLoop net;
     private final DnsServer dns;
     private final Map<DomainName, DomainSpec> domains;
+    private final HttpServer http;
+    private final Map<String, InetSocketAddress> addresses = new LinkedHashMap<>();
+    private final Map<String, InetSocketAddress> httpAddresses = new LinkedHashMap<>();
     private final Deque<DnsQuery> dnsQueries = new ArrayDeque<>();
+    private final Deque<HttpExchange> httpExchanges = new ArrayDeque<>();
     private final List<Throwable> problems = new ArrayList<>();
 
     private MtaStsSandbox(Builder b) throws IOException {
@@ -58,13 +65,30 @@ public final class MtaStsSandbox implements AutoCloseable {
         try {
             this.dns = new DnsServer(net, this::logQuery);
             dns.bind();
+            SniKeyManager keys = new SniKeyManager();
+            SSLContext serverTls = SSLContext.getInstance("TLS");
+            serverTls.init(new KeyManager[] {keys}, null, null);
+            this.http = new HttpServer(net, serverTls.getSocketFactory(), e -> log(httpExchanges, e));
             for (DomainSpec spec : domains.values()) {
                 dns.putDomain(spec);
+                PolicyResponse response = spec.policyResponse();
+                if (response != null) {
+                    String host = spec.policyHostName();
+                    PolicyHost settings = spec.policyHostSettings();
+                    http.response(host, response);
+                    InetSocketAddress https = net.listenTcp(http.https(host, settings.https()));
+                    keys.add(host, https.getPort(), pki.issue(host, settings.certificate(), settings.chainLength()));
+                    addresses.put(host, https);
+                    httpAddresses.put(host, net.listenTcp(http.http(host)));
+                }
             }
             net.start();
         } catch (IOException | RuntimeException e) {
             net.close();
             throw e;
+        } catch (GeneralSecurityException e) {
+            net.close();
+            throw new IllegalStateException("cannot set up TLS: " + e, e);
         }
     }
 
@@ -76,6 +100,66 @@ public final class MtaStsSandbox implements AutoCloseable {
     /** Returns the address of the DNS server: UDP and TCP on the same port of 127.0.0.1. */
     public InetSocketAddress dnsAddress() {
         return dns.address();
+    }
+
+    /**
+     * Returns where each sandbox host really listens, for clients that accept an address override
+     * (a real fetcher uses port 443, a real prober port 25): {@code mta-sts.<domain>} to its HTTPS
+     * port. Every address is on 127.0.0.1.
+     *
+     * @return host name to socket address, in the order the domains were added
+     */
+    public Map<String, InetSocketAddress> addresses() {
+        return Collections.unmodifiableMap(addresses);
+    }
+
+    /**
+     * Returns where each policy host serves plain HTTP (port 80 on the real internet).
+     *
+     * @return policy host name to socket address
+     */
+    public Map<String, InetSocketAddress> httpAddresses() {
+        return Collections.unmodifiableMap(httpAddresses);
+    }
+
+    /**
+     * Returns the address of one host from {@link #addresses()}.
+     *
+     * @param host a sandbox host name, such as {@code mta-sts.shop.example}
+     * @return its socket address
+     * @throws IllegalArgumentException if the sandbox has no such host
+     */
+    public InetSocketAddress address(String host) {
+        InetSocketAddress a = addresses.get(DomainName.of(host).ascii());
+        if (a == null) {
+            throw new IllegalArgumentException("the sandbox has no host " + DomainSpec.printable(host)
+                    + "; its hosts are " + addresses.keySet());
+        }
+        return a;
+    }
+
+    /**
+     * Changes what a domain's policy host answers, at run time.
+     *
+     * @param domain a sandbox domain with a policy host
+     * @param response the new response
+     * @throws IllegalArgumentException if the domain has no policy host
+     */
+    public void policyResponse(String domain, PolicyResponse response) {
+        checkOpen();
+        Objects.requireNonNull(response, "response");
+        String host = DomainName.of(domain).policyHost();
+        if (!addresses.containsKey(host)) {
+            throw new IllegalArgumentException("the sandbox has no policy host " + host);
+        }
+        http.response(host, response);
+    }
+
+    /** Returns the HTTP requests received so far, oldest first (at most {@link #LOG_LIMIT}). */
+    public List<HttpExchange> httpExchanges() {
+        synchronized (httpExchanges) {
+            return List.copyOf(httpExchanges);
+        }
     }
 
     /** Returns the sandbox PKI. */
@@ -109,7 +193,8 @@ public final class MtaStsSandbox implements AutoCloseable {
     }
 
     /**
-     * Replaces the DNS records and faults of a sandbox domain, at run time.
+     * Replaces the DNS records, faults and policy response of a sandbox domain, at run time. Hosts
+     * (and their ports and certificates) stay as they were at start-up.
      *
      * @param spec the new content of a domain already in the sandbox
      * @throws IllegalArgumentException if the domain is not in the sandbox
@@ -121,8 +206,17 @@ public final class MtaStsSandbox implements AutoCloseable {
                 throw new IllegalArgumentException("the sandbox has no domain " + spec.domain()
                         + "; its domains are " + domains.keySet());
             }
+            PolicyResponse response = spec.policyResponse();
+            boolean hadHost = addresses.containsKey(spec.policyHostName());
+            if ((response != null) != hadHost) {
+                throw new IllegalArgumentException("hosts cannot be added or removed at run time: " + spec.domain()
+                        + (hadHost ? " has a policy host; give it a policy" : " has no policy host"));
+            }
             domains.put(spec.domain(), spec);
             dns.putDomain(spec);
+            if (response != null) {
+                http.response(spec.policyHostName(), response);
+            }
         }
     }
 
@@ -155,11 +249,15 @@ public final class MtaStsSandbox implements AutoCloseable {
     }
 
     private void logQuery(DnsQuery query) {
-        synchronized (dnsQueries) {
-            if (dnsQueries.size() >= LOG_LIMIT) {
-                dnsQueries.removeFirst();
+        log(dnsQueries, query);
+    }
+
+    private static <T> void log(Deque<T> log, T entry) {
+        synchronized (log) {
+            if (log.size() >= LOG_LIMIT) {
+                log.removeFirst();
             }
-            dnsQueries.addLast(query);
+            log.addLast(entry);
         }
     }
 
@@ -185,7 +283,7 @@ public final class MtaStsSandbox implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "MtaStsSandbox[dns " + dnsAddress() + ", domains " + domains.keySet() + "]";
+        return "MtaStsSandbox[dns " + dnsAddress() + ", hosts " + addresses + "]";
     }
 
     /**

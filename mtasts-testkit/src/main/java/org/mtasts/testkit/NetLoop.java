@@ -48,7 +48,15 @@ final class NetLoop implements AutoCloseable {
         void receive(DatagramChannel channel, ByteBuffer datagram, InetSocketAddress from) throws IOException;
     }
 
-    static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    static final InetAddress LOOPBACK = loopback();
+
+    private static InetAddress loopback() {
+        try {
+            return InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1});
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e); // four bytes are always accepted
+        }
+    }
 
     private final String threadPrefix;
     private final Consumer<Throwable> problems;
