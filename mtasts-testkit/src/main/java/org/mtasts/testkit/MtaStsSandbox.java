@@ -23,18 +23,40 @@ import org.jspecify.annotations.Nullable;
 import org.mtasts.core.DomainName;
 
 /**
- * A fake internet on loopback: fake domains with an authoritative DNS server (UDP and TCP), served
- * on 127.0.0.1 ephemeral ports, with certificates from a CA made at start-up.
+ * A fake internet on loopback for MTA-STS tests: fake domains served on 127.0.0.1 ephemeral ports
+ * by real servers speaking the real protocols.
+ * <ul>
+ *   <li>an authoritative DNS server, UDP and TCP on one port ({@link #dnsAddress()}), with
+ *       {@link DnsFault}s per name;</li>
+ *   <li>HTTPS policy hosts {@code mta-sts.<domain>} with SNI-selected certificates, each answering
+ *       a {@link PolicyResponse} (and plain HTTP on a second port);</li>
+ *   <li>SMTP MX hosts offering STARTTLS (or not), recording each {@link SmtpSession};</li>
+ *   <li>a CA made at start-up ({@link #pki()}): clients trust {@link #trustManager()}.</li>
+ * </ul>
  *
- * <p>Nothing is global: each sandbox has its own ports, threads (named {@code mtasts-sandbox-N-…})
- * and CA, and {@link #close()} stops them all.
+ * <p>A real fetcher connects to port 443 and a real prober to port 25, which a test cannot own:
+ * {@link #addresses()} maps each host name to the socket address where it really listens, for
+ * code that accepts an address override. Resolve names through the sandbox DNS server or that map,
+ * never through the system resolver.
+ *
+ * <p>Nothing is global: each sandbox has its own ports, threads (named {@code
+ * mtasts-sandbox-N-…}) and CA, and {@link #close()} stops them all. Certificate validity is
+ * relative to {@link #clock()} when the sandbox starts.
  *
  * <pre>{@code
  * try (MtaStsSandbox sandbox = MtaStsSandbox.builder()
- *         .domain(DomainSpec.of("shop.example").stsRecord("v=STSv1; id=1"))
+ *         .scenario(Scenario.GOOD)
+ *         .domain(DomainSpec.of("shop.example")
+ *                 .stsRecord("v=STSv1; id=20260101")
+ *                 .policy("version: STSv1\nmode: enforce\nmx: mx.shop.example\nmax_age: 86400\n")
+ *                 .mx(10, MxHost.of("mx.shop.example").withCertificate(CertificateVariant.EXPIRED)))
  *         .start()) {
- *     SimpleResolver resolver = new SimpleResolver(sandbox.dnsAddress());
- *     // ... point the code under test at the sandbox
+ *     InetSocketAddress dns = sandbox.dnsAddress();                       // UDP and TCP
+ *     InetSocketAddress https = sandbox.address("mta-sts.shop.example");  // instead of :443
+ *     InetSocketAddress smtp = sandbox.address("mx.shop.example");        // instead of :25
+ *     X509TrustManager trust = sandbox.trustManager();
+ *     // ... run the code under test, then look at what it did:
+ *     List<SmtpSession> sessions = sandbox.smtpSessions("mx.shop.example");
  * }
  * }</pre>
  *
