@@ -73,7 +73,8 @@ public final class MtaStsSandbox implements AutoCloseable {
     private final SandboxPki pki;
     private final NetLoop net;
     private final DnsServer dns;
-    private final Map<DomainName, DomainSpec> domains;
+    private final Set<DomainName> domains;
+    private final Map<DomainName, Set<String>> mxHostNames = new LinkedHashMap<>();
     private final HttpServer http;
     private final SmtpServer smtp;
     private final SniKeyManager keys = new SniKeyManager();
@@ -88,7 +89,7 @@ public final class MtaStsSandbox implements AutoCloseable {
 
     private MtaStsSandbox(Builder b) throws IOException {
         this.clock = b.clock != null ? b.clock : MutableClock.startingNow();
-        this.domains = new LinkedHashMap<>(b.domains);
+        this.domains = Collections.unmodifiableSet(new java.util.LinkedHashSet<>(b.domains.keySet()));
         this.pki = SandboxPki.create(clock);
         this.threadPrefix = "mtasts-sandbox-" + INSTANCES.incrementAndGet() + "-";
         this.net = new NetLoop(threadPrefix, this::problem);
@@ -99,8 +100,9 @@ public final class MtaStsSandbox implements AutoCloseable {
             serverTls.init(new KeyManager[] {keys}, null, null);
             this.http = new HttpServer(net, serverTls.getSocketFactory(), keys, e -> log(httpExchanges, e));
             this.smtp = new SmtpServer(serverTls.getSocketFactory(), keys, r -> log(smtpSessions, r), this::sessionEnded);
-            for (DomainSpec spec : domains.values()) {
+            for (DomainSpec spec : b.domains.values()) {
                 dns.putDomain(spec);
+                mxHostNames.put(spec.domain(), mxNames(spec));
                 if (spec.policyResponse() != null) {
                     String host = spec.policyHostName();
                     unique(host);
@@ -121,6 +123,12 @@ public final class MtaStsSandbox implements AutoCloseable {
             net.close();
             throw new IllegalStateException("cannot set up TLS: " + e, e);
         }
+    }
+
+    private static Set<String> mxNames(DomainSpec spec) {
+        Set<String> names = new java.util.TreeSet<>();
+        spec.mxHosts().forEach(h -> names.add(h.name()));
+        return Collections.unmodifiableSet(names);
     }
 
     private void unique(String host) {
@@ -313,7 +321,7 @@ public final class MtaStsSandbox implements AutoCloseable {
 
     /** Returns the sandbox domains. */
     public Set<DomainName> domains() {
-        return Set.copyOf(domains.keySet());
+        return domains;
     }
 
     /**
@@ -325,25 +333,22 @@ public final class MtaStsSandbox implements AutoCloseable {
      */
     public void update(DomainSpec spec) {
         checkOpen();
-        synchronized (domains) {
-            if (!domains.containsKey(spec.domain())) {
+        synchronized (mxHostNames) {
+            if (!domains.contains(spec.domain())) {
                 throw new IllegalArgumentException("the sandbox has no domain " + spec.domain()
-                        + "; its domains are " + domains.keySet());
+                        + "; its domains are " + domains);
             }
             boolean hadHost = addresses.containsKey(spec.policyHostName());
             if ((spec.policyResponse() != null) != hadHost) {
                 throw new IllegalArgumentException("hosts cannot be added or removed at run time: " + spec.domain()
                         + (hadHost ? " has a policy host; give it a policy" : " has no policy host"));
             }
-            Set<String> before = new java.util.TreeSet<>();
-            domains.get(spec.domain()).mxHosts().forEach(h -> before.add(h.name()));
-            Set<String> after = new java.util.TreeSet<>();
-            spec.mxHosts().forEach(h -> after.add(h.name()));
+            Set<String> before = mxHostNames.get(spec.domain());
+            Set<String> after = mxNames(spec);
             if (!before.equals(after)) {
                 throw new IllegalArgumentException("hosts cannot be added or removed at run time: " + spec.domain()
                         + " has the MX hosts " + before + ", not " + after);
             }
-            domains.put(spec.domain(), spec);
             dns.putDomain(spec);
             configureHosts(spec);
         }
