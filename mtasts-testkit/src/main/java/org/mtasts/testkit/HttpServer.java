@@ -133,6 +133,7 @@ final class HttpServer {
         if (fault == HttpFault.STALL_AFTER_HEADERS) {
             out.flush();
             // Wait, on this connection's own thread, until the client or the sandbox closes.
+            socket.setSoTimeout(0);
             while (in.read() >= 0) {
                 // discard
             }

@@ -171,6 +171,7 @@ final class SmtpServer {
                         reply(out, r.toString());
                     }
                     if (fault == SmtpFault.STALL_AFTER_EHLO) {
+                        socket.setSoTimeout(0); // no idle limit: silent until the client or the sandbox closes
                         while (in.read() >= 0) {
                             // say nothing more; wait until the client or the sandbox closes
                         }
