@@ -99,10 +99,12 @@ public record TlsRptRecord(List<ReportUri> rua, List<Extension> extensions) {
         int n = text.length();
         int pos = PREFIX.length();
         List<ReportUri> rua = null;
-        List<Extension> extensions = null;
+        TagSyntax.Fields fields = new TagSyntax.Fields("RFC 8460 §3");
         while (true) {
             int p = TagSyntax.skipWsp(text, pos);
             if (p == n) {
+                // INTEROP: the ABNF (RFC 8460 §3) has no WSP after the last field unless a ';' follows, but
+                // published records often end in spaces; accepted (mox, mailpiece, Snawoot do too).
                 break;
             }
             if (text.charAt(p) != ';') {
@@ -179,7 +181,7 @@ public record TlsRptRecord(List<ReportUri> rua, List<Extension> extensions) {
                                     : "character " + Texts.describe(text.charAt(ve))
                                             + " is not allowed in an extension value");
                 }
-                extensions = StsRecord.addExtension(extensions, text, p, nameEnd, v, ve);
+                fields.extension(text, p, nameEnd, v, ve);
                 pos = ve;
             }
         }
@@ -187,11 +189,11 @@ public record TlsRptRecord(List<ReportUri> rua, List<Extension> extensions) {
             return StsRecord.invalidAt(text, n, SyntaxError.Kind.TLSRPT_RECORD_MISSING_RUA,
                     "the record has no 'rua' field");
         }
-        return new ParseResult.Valid<>(new TlsRptRecord(rua, extensions == null ? List.of() : extensions));
+        return new ParseResult.Valid<>(new TlsRptRecord(rua, fields.extensions()), fields.warnings());
     }
 
     /** Decodes the escapes RFC 8460 §3 requires inside a rua URI: %2C, %21 and %3B. */
-    private static String decodeRua(CharSequence text, int from, int to) {
+    static String decodeRua(CharSequence text, int from, int to) {
         StringBuilder out = null;
         for (int i = from; i < to; i++) {
             char c = text.charAt(i);
