@@ -254,7 +254,7 @@ class TlsRptRecordTest {
                 .isEqualTo("v=TLSRPTv1; rua=mailto:a@example.com,https://r.example/");
     }
 
-    @Property
+    @Property(tries = 300)
     @Label("RFC 8460 §3: parse(r.toText()) equals r, also with rua split into fields and WSP around ','")
     void roundTrip(@ForAll("records") TlsRptRecord record, @ForAll("separators") List<String> separators) {
         assertThat(TlsRptRecord.parse(record.toText()).orElseThrow()).isEqualTo(record);
@@ -291,7 +291,7 @@ class TlsRptRecordTest {
                 });
     }
 
-    @Property
+    @Property(tries = 300)
     @Label("RFC 8460 §3: TlsRptRecord.of(...) writes exactly what the parser accepts")
     void generatedRecordsParse(@ForAll("uris") List<ReportUri> uris) {
         TlsRptRecord record = TlsRptRecord.of(uris);
@@ -305,7 +305,7 @@ class TlsRptRecordTest {
         return CoreArbitraries.reportUri().list().ofMinSize(1).ofMaxSize(3);
     }
 
-    @Property
+    @Property(tries = 500)
     @Label("RFC 8460 §3: parsing never throws, and errors point inside the input")
     void parseNeverThrows(@ForAll("anyText") String text) {
         ParseResult<TlsRptRecord> result = TlsRptRecord.parse(text);
