@@ -28,6 +28,7 @@ import org.jspecify.annotations.Nullable;
  *       {@code mx} is {@code ["*."] Domain} in A-labels, at least one unless the mode is none;</li>
  *   <li>unknown fields are kept as {@link Extension}s (values may hold {@code :} and UTF-8);</li>
  *   <li>for a repeated non-mx field the first one counts, with a warning; every mx line counts;</li>
+ *   <li>a control character other than a tab (NUL, ESC, DEL...) is an error at its position;</li>
  *   <li>bytes that are not UTF-8 are an error, never a crash.</li>
  * </ul>
  *

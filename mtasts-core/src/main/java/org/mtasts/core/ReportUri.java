@@ -53,6 +53,7 @@ public sealed interface ReportUri permits ReportUri.Mailto, ReportUri.Https, Rep
      */
     static ReportUri of(String uri) {
         Objects.requireNonNull(uri, "uri");
+        // RFC 8460 §3: ',', '!' and ';' are written %2C %21 %3B in a record; keep the decoded form.
         String decoded = TlsRptRecord.decodeRua(uri, 0, uri.length());
         String problem = problem(decoded);
         if (problem != null) {

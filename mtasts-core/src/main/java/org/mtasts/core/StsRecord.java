@@ -16,9 +16,10 @@ import java.util.Set;
  * <p>{@link #parse(CharSequence)} follows the ABNF exactly: {@code v=STSv1} first and
  * case-sensitive; {@code id} of 1 to 32 letters and digits; extensions by their ABNF, kept; WSP
  * around {@code ;}; an optional trailing {@code ;}; {@code ;;} invalid; for a repeated field the
- * first one counts. A text that does not start with {@code v=STSv1} (followed by WSP, {@code ;} or
- * its end) is {@link ParseResult.NotApplicable}: so {@code v=STSv10} is not an STS record, and
- * {@code v=STSv1 ;id=1} is one. Give it the TXT record's strings joined with no separator (RFC 8461
+ * first one counts, and the result carries a {@link ParseWarning#DUPLICATE_FIELD} warning. A text
+ * that does not start with {@code v=STSv1} (followed by WSP, {@code ;} or its end) is {@link
+ * ParseResult.NotApplicable}: so {@code v=STSv10} is not an STS record, and {@code v=STSv1 ;id=1}
+ * is one. Give it the TXT record's strings joined with no separator (RFC 8461
  * §3.1); to pick the record among several TXT answers use {@link RecordSelection#sts}.
  *
  * <pre>{@code

@@ -12,9 +12,10 @@ import java.util.Objects;
  * one or more {@code rua=} fields, each a comma-separated list (WSP allowed around the commas) of
  * URIs with a scheme, in which {@code ,} {@code !} {@code ;} appear as {@code %2C} {@code %21}
  * {@code %3B}; extensions kept; WSP around {@code ;}; an optional trailing {@code ;}. Several
- * {@code rua} fields are merged in order. A URI with a scheme other than {@code mailto} or {@code
- * https} is kept as {@link ReportUri.Unsupported}; {@link #hasSupportedTarget()} flags a record
- * that names no usable destination.
+ * {@code rua} fields are merged in order; for a repeated extension the first one counts, with a
+ * {@link ParseWarning#DUPLICATE_FIELD} warning. A URI with a scheme other than {@code mailto} or
+ * {@code https} is kept as {@link ReportUri.Unsupported}; {@link #hasSupportedTarget()} flags a
+ * record that names no usable destination.
  *
  * <pre>{@code
  * TlsRptRecord r = TlsRptRecord.parse("v=TLSRPTv1; rua=mailto:tls@example.com,https://r.example/t")
