@@ -175,8 +175,9 @@ public record StsRecord(String id, List<Extension> extensions) {
         while (true) {
             int p = TagSyntax.skipWsp(text, pos);
             if (p == n) {
-                // INTEROP: the ABNF (RFC 8461 §3.1) has no WSP after the last field unless a ';' follows, but
-                // published records often end in spaces; accepted (mox, mailpiece, Snawoot do too).
+                // INTEROP: the ABNF (RFC 8461 §3.1) allows WSP after the last field only before a ';',
+                // but published records often end in spaces; accepted, as mox, mailpiece and
+                // Snawoot do.
                 break;
             }
             if (text.charAt(p) != ';') {

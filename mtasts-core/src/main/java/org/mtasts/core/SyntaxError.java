@@ -160,7 +160,8 @@ public record SyntaxError(Kind kind, int offset, int line, int column, String de
     }
 
     /**
-     * Builds an error for a position in a one-line text (a TXT record): line 1, column = offset+1.
+     * Builds an error for a position in a one-line text (a TXT record): line 1, the column counted
+     * in code points.
      */
     static SyntaxError atColumn(Kind kind, CharSequence text, int offset, String detail) {
         return new SyntaxError(kind, offset, 1, columnOf(text, offset), detail);
