@@ -6,6 +6,7 @@ import org.jspecify.annotations.Nullable;
  * Makes text from the network safe for messages and logs: control characters and everything
  * outside printable ASCII are escaped as {@code \\uXXXX}, and the result is cut to a bounded
  * length, so that no header, exception message or policy byte can inject lines into a log.
+ * Escaping is idempotent (a backslash is printable and kept), so text escaped twice reads the same.
  */
 final class Printable {
     /** The longest escaped text put in a message. */
@@ -30,10 +31,8 @@ final class Printable {
                 break;
             }
             char c = text.charAt(i);
-            if (c >= 0x20 && c < 0x7F && c != '\\') {
+            if (c >= 0x20 && c < 0x7F) {
                 out.append(c);
-            } else if (c == '\\') {
-                out.append("\\\\");
             } else {
                 out.append(String.format("\\u%04x", (int) c));
             }
