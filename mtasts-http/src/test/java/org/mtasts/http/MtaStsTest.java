@@ -20,6 +20,8 @@ import org.mtasts.core.PolicyMode;
 import org.mtasts.core.PolicyStore;
 import org.mtasts.core.ResultType;
 import org.mtasts.core.TxtAnswer;
+import org.mtasts.testkit.FakeTxtResolver;
+import org.mtasts.testkit.MutableClock;
 
 class MtaStsTest {
     static final String D = "example.com";
@@ -28,8 +30,8 @@ class MtaStsTest {
     static final String ENFORCE = policy("enforce", 86_400, "mx1.example.com", "*.mx.example.com");
     static final String TESTING = policy("testing", 3_600, "mx2.example.com");
 
-    final TestClock clock = new TestClock();
-    final TableTxtResolver dns = new TableTxtResolver();
+    final MutableClock clock = MutableClock.of(Instant.parse("2026-11-28T00:00:00Z"));
+    final FakeTxtResolver dns = FakeTxtResolver.create();
     final ScriptedFetcher fetcher = new ScriptedFetcher();
     final InMemoryPolicyStore store = new InMemoryPolicyStore(1000, clock);
     final MtaSts sts = MtaSts.builder().txtResolver(dns).fetcher(fetcher).store(store).clock(clock)
@@ -42,7 +44,7 @@ class MtaStsTest {
 
     /** Caches ENFORCE under id 1 at the clock's current time. */
     private PolicyResolution.Active warm() {
-        dns.sts(D, "1");
+        dns.records(RECORD, "v=STSv1; id=1");
         fetcher.serve(D, ENFORCE);
         PolicyResolution r = sts.resolve(DOMAIN);
         assertThat(r).isInstanceOf(PolicyResolution.Active.class);
@@ -106,7 +108,7 @@ class MtaStsTest {
     @DisplayName("RFC 8461 §3.3: a new record id means a fetch, and the new policy replaces the cached one")
     void newIdMeansFetch() {
         warm();
-        dns.sts(D, "2");
+        dns.records(RECORD, "v=STSv1; id=2");
         fetcher.serve(D, TESTING);
 
         PolicyResolution r = sts.resolve(DOMAIN);
@@ -149,7 +151,7 @@ class MtaStsTest {
     @Test
     @DisplayName("RFC 8461 §3.2: max_age 0 is used for this delivery and never served from the cache")
     void maxAgeZeroIsUsedOnceAndNotCached() {
-        dns.sts(D, "1");
+        dns.records(RECORD, "v=STSv1; id=1");
         fetcher.serve(D, policy("enforce", 0, "mx1.example.com"));
 
         PolicyResolution first = sts.resolve(DOMAIN);
@@ -166,7 +168,7 @@ class MtaStsTest {
     @DisplayName("RFC 8461 §3.2: a max_age 0 policy under a new id replaces the cached policy")
     void maxAgeZeroReplacesTheCachedPolicy() {
         warm();
-        dns.sts(D, "2");
+        dns.records(RECORD, "v=STSv1; id=2");
         fetcher.serve(D, policy("none", 0));
 
         PolicyResolution r = sts.resolve(DOMAIN);
@@ -179,7 +181,7 @@ class MtaStsTest {
     @DisplayName("RFC 8461 §3.3: a failed fetch falls back to the unexpired cached policy, reported with the fallback marker")
     void aFailedFetchFallsBackToTheCachedPolicy() {
         PolicyResolution.Active before = warm();
-        dns.sts(D, "2");
+        dns.records(RECORD, "v=STSv1; id=2");
         fetcher.then(D, new FetchResult.NotServed(404, null));
 
         PolicyResolution r = sts.resolve(DOMAIN);
@@ -203,7 +205,7 @@ class MtaStsTest {
     @DisplayName("RFC 8460 §4.3.2.2: a WebPKI failure with a cache is reported as sts-webpki-invalid with fallback")
     void aWebPkiFailureKeepsItsResultType() {
         warm();
-        dns.sts(D, "2");
+        dns.records(RECORD, "v=STSv1; id=2");
         fetcher.then(D, new FetchResult.Failed(FetchFailure.CERTIFICATE_EXPIRED, "expired", null));
 
         TlsRptFacts facts = sts.resolve(DOMAIN).tlsRpt();
@@ -216,7 +218,7 @@ class MtaStsTest {
     @DisplayName("RFC 8461 §3.2: an invalid new policy falls back to the cached one, reported as sts-policy-invalid")
     void anInvalidNewPolicyFallsBack() {
         warm();
-        dns.sts(D, "2");
+        dns.records(RECORD, "v=STSv1; id=2");
         fetcher.then(D, ScriptedFetcher.invalid("version: STSv1\nmode: enforce\nmax_age: 1\n"));
 
         PolicyResolution r = sts.resolve(DOMAIN);
@@ -231,7 +233,7 @@ class MtaStsTest {
     @DisplayName("RFC 8461 §5.1: a temporary DNS failure falls back to the unexpired cached policy")
     void aTemporaryDnsFailureFallsBackToTheCache() {
         PolicyResolution.Active before = warm();
-        dns.servfail(RECORD);
+        dns.temporaryFailure(RECORD, "SERVFAIL");
 
         PolicyResolution r = sts.resolve(DOMAIN);
 
@@ -287,7 +289,7 @@ class MtaStsTest {
     @Test
     @DisplayName("RFC 8461 §3.3: a failed fetch without a cache is no policy, reported as an sts failure")
     void aFailedFetchWithoutCacheIsNoPolicy() {
-        dns.sts(D, "1");
+        dns.records(RECORD, "v=STSv1; id=1");
         fetcher.then(D, new FetchResult.Failed(FetchFailure.TIMEOUT, "timeout", null));
 
         PolicyResolution r = sts.resolve(DOMAIN);
@@ -306,7 +308,7 @@ class MtaStsTest {
     @Test
     @DisplayName("RFC 8460 §4.5: an invalid policy without a cache is reported with the policy lines as served")
     void anInvalidPolicyWithoutCacheReportsTheServedLines() {
-        dns.sts(D, "1");
+        dns.records(RECORD, "v=STSv1; id=1");
         fetcher.then(D, ScriptedFetcher.invalid("version: STSv1\r\nmode: enforce\r\nmax_age: 1\r\n"));
 
         PolicyResolution r = sts.resolve(DOMAIN);
@@ -319,7 +321,7 @@ class MtaStsTest {
     @Test
     @DisplayName("ambiguity A5: a temporary DNS failure without a cache is a temporary failure without fallback")
     void aTemporaryDnsFailureWithoutCacheIsATemporaryFailure() {
-        dns.servfail(RECORD);
+        dns.temporaryFailure(RECORD, "SERVFAIL");
 
         PolicyResolution r = sts.resolve(DOMAIN);
 
@@ -370,7 +372,7 @@ class MtaStsTest {
     @Test
     @DisplayName("RFC 8461 §3.3: after a failed fetch the same domain and id are not fetched again for 5 minutes")
     void aFailedFetchIsNotRetriedForFiveMinutes() {
-        dns.sts(D, "1");
+        dns.records(RECORD, "v=STSv1; id=1");
         fetcher.then(D, new FetchResult.NotServed(503, null), fetched(ENFORCE));
 
         assertThat(sts.resolve(DOMAIN)).isInstanceOf(PolicyResolution.NoPolicy.class);
@@ -390,11 +392,11 @@ class MtaStsTest {
     @Test
     @DisplayName("RFC 8461 §3.3: the fetch back-off is per id: a new id is fetched at once")
     void aNewIdIsFetchedDuringTheBackOff() {
-        dns.sts(D, "1");
+        dns.records(RECORD, "v=STSv1; id=1");
         fetcher.then(D, new FetchResult.NotServed(503, null), fetched(ENFORCE));
         sts.resolve(DOMAIN);
         clock.advance(Duration.ofMinutes(1));
-        dns.sts(D, "2");
+        dns.records(RECORD, "v=STSv1; id=2");
 
         assertThat(sts.resolve(DOMAIN)).isInstanceOf(PolicyResolution.Active.class);
         assertThat(fetcher.fetches(D)).isEqualTo(2);
@@ -404,7 +406,7 @@ class MtaStsTest {
     @DisplayName("RFC 8461 §3.3: during the back-off an unexpired cached policy still applies")
     void theBackOffKeepsTheFallback() {
         warm();
-        dns.sts(D, "2");
+        dns.records(RECORD, "v=STSv1; id=2");
         fetcher.then(D, new FetchResult.NotServed(503, null));
         sts.resolve(DOMAIN);
         clock.advance(Duration.ofMinutes(2));
@@ -420,7 +422,7 @@ class MtaStsTest {
     void theBackOffIsASetting() {
         try (MtaSts noBackoff = MtaSts.builder().txtResolver(dns).fetcher(fetcher).clock(clock)
                 .proactiveRefresh(false).fetchBackoff(Duration.ZERO).build()) {
-            dns.sts(D, "1");
+            dns.records(RECORD, "v=STSv1; id=1");
             fetcher.then(D, new FetchResult.NotServed(503, null));
             noBackoff.resolve(DOMAIN);
             noBackoff.resolve(DOMAIN);
@@ -431,7 +433,7 @@ class MtaStsTest {
     @Test
     @DisplayName("RFC 8461 §8.3: a cached mode-none policy whose record is gone is evicted")
     void aModeNonePolicyWhoseRecordIsGoneIsEvicted() {
-        dns.sts(D, "1");
+        dns.records(RECORD, "v=STSv1; id=1");
         fetcher.serve(D, policy("none", 86_400));
         PolicyResolution none = sts.resolve(DOMAIN);
         assertThat(none.tlsRpt().policyType()).isEqualTo("no-policy-found");
@@ -462,7 +464,7 @@ class MtaStsTest {
         CachedPolicy cached = CachedPolicy.of(DOMAIN, "1", org.mtasts.core.StsPolicy.parse(ENFORCE).orElseThrow(),
                 ENFORCE, clock.instant().minusSeconds(60));
         store.put(cached);
-        dns.sts(D, "1");
+        dns.records(RECORD, "v=STSv1; id=1");
 
         PolicyResolution r = sts.resolve(DOMAIN);
 
@@ -473,13 +475,13 @@ class MtaStsTest {
     @Test
     @DisplayName("resolveAsync gives the same answers as resolve")
     void resolveAsyncAgreesWithResolve() throws Exception {
-        dns.sts(D, "1");
+        dns.records(RECORD, "v=STSv1; id=1");
         fetcher.serve(D, ENFORCE);
         PolicyResolution first = sts.resolveAsync(DOMAIN).get(5, TimeUnit.SECONDS);
         PolicyResolution second = sts.resolveAsync(DOMAIN).get(5, TimeUnit.SECONDS);
         assertThat(((PolicyResolution.Active) first).fresh()).isTrue();
         assertThat(second).isSameAs(sts.resolve(DOMAIN));
-        dns.servfail(RECORD);
+        dns.temporaryFailure(RECORD, "SERVFAIL");
         assertThat(sts.resolveAsync(DOMAIN).get(5, TimeUnit.SECONDS).kind()).isEqualTo(PolicyResolution.Kind.TEMPORARY_FAILURE);
     }
 
@@ -503,7 +505,7 @@ class MtaStsTest {
     @Test
     @DisplayName("a fetcher that throws is a fetch failure, not an exception")
     void aBrokenFetcherIsContained() {
-        dns.sts(D, "1");
+        dns.records(RECORD, "v=STSv1; id=1");
         try (MtaSts broken = MtaSts.builder().txtResolver(dns).fetcher(domain -> {
             throw new IllegalStateException("fetcher bug");
         }).clock(clock).proactiveRefresh(false).build()) {
@@ -531,7 +533,7 @@ class MtaStsTest {
             @Override
             public void forEach(java.util.function.Consumer<? super CachedPolicy> action) { }
         };
-        dns.sts(D, "1");
+        dns.records(RECORD, "v=STSv1; id=1");
         try (MtaSts sts2 = MtaSts.builder().txtResolver(dns).fetcher(fetcher).store(broken).clock(clock)
                 .proactiveRefresh(false).build()) {
             PolicyResolution r = sts2.resolve(DOMAIN);
@@ -543,8 +545,8 @@ class MtaStsTest {
     @Test
     @DisplayName("an interrupted resolve returns a temporary failure and keeps the interrupt flag")
     void anInterruptedResolveKeepsTheFlag() {
-        dns.sts(D, "1");
-        dns.hold();
+        dns.records(RECORD, "v=STSv1; id=1");
+        FakeTxtResolver.Hold hold = dns.hold(RECORD);
         Thread.currentThread().interrupt();
         try {
             PolicyResolution r = sts.resolve(DOMAIN);
@@ -552,15 +554,32 @@ class MtaStsTest {
             assertThat(Thread.currentThread().isInterrupted()).isTrue();
         } finally {
             Thread.interrupted();
-            dns.release();
+            hold.release();
+        }
+    }
+
+    @Test
+    @DisplayName("without a resolver, build() loads one with ServiceLoader (mtasts-dns is on the test class path)")
+    void buildLoadsAResolverWithServiceLoader() {
+        try (MtaSts loaded = MtaSts.builder().fetcher(fetcher).proactiveRefresh(false).build()) {
+            assertThat(loaded).isNotNull();
         }
     }
 
     @Test
     @DisplayName("without a resolver and without mtasts-dns, build() says what to add")
     void buildWithoutResolverNamesMtastsDns() {
-        assertThatIllegalStateException().isThrownBy(() -> MtaSts.builder().fetcher(fetcher).build())
-                .withMessageContaining("mtasts-dns");
+        Thread thread = Thread.currentThread();
+        ClassLoader saved = thread.getContextClassLoader();
+        // A class loader that sees no META-INF/services of the test class path.
+        thread.setContextClassLoader(ClassLoader.getPlatformClassLoader());
+        try {
+            assertThatIllegalStateException().isThrownBy(() -> MtaSts.builder().fetcher(fetcher).build())
+                    .withMessage("no TxtResolver: call txtResolver(...) or add mtasts-dns (org.mtasts:mtasts-dns) "
+                            + "to the class or module path");
+        } finally {
+            thread.setContextClassLoader(saved);
+        }
     }
 
     @Test

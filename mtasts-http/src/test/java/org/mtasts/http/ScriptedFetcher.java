@@ -90,6 +90,20 @@ final class ScriptedFetcher implements PolicyFetcher {
         return held.size();
     }
 
+    /** Waits until at least {@code count} fetches are held; fails the test after {@code timeout}. */
+    void awaitHeld(int count, java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (held) {
+            while (held.size() < count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("only " + held.size() + " of " + count + " fetches arrived in " + timeout);
+                }
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(held, left);
+            }
+        }
+    }
+
     int fetches(String domain) {
         AtomicInteger count = counts.get(DomainName.of(domain));
         return count == null ? 0 : count.get();
@@ -121,6 +135,9 @@ final class ScriptedFetcher implements PolicyFetcher {
             maxInFlight.accumulateAndGet(now, Math::max);
             CompletableFuture<FetchResult> future = new CompletableFuture<>();
             held.add(new Held(domain, future, result));
+            synchronized (held) {
+                held.notifyAll();
+            }
             return future;
         }
         return CompletableFuture.completedFuture(result);
