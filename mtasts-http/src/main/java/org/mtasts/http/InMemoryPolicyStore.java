@@ -18,9 +18,10 @@ import org.mtasts.core.PolicyStore;
  * The default {@link PolicyStore}: a bounded map in memory. {@link #get} is one {@link
  * ConcurrentHashMap} lookup and allocates nothing.
  *
- * <p>When a {@link #put} takes the store above {@code maxEntries}, it evicts, in this order: every
- * expired entry, then the entries that expire soonest (they protect deliveries for the shortest
- * time), until the store is 1% below the bound, so that a full store does not scan on every put.
+ * <p>When a {@link #put} takes the store above {@code maxEntries}, it evicts every expired entry;
+ * if that is not enough, it evicts the entries that expire soonest (they protect deliveries for the
+ * shortest time) until the store is 1% below the bound, so that a full store does not scan on
+ * every put.
  * The entry just put is never evicted, nor an entry replaced while the eviction runs.
  *
  * <pre>{@code
@@ -120,10 +121,10 @@ public final class InMemoryPolicyStore implements PolicyStore {
                     onEvict.accept(p);
                 }
             }
-            int excess = map.size() - Math.max(target, 0);
-            if (excess <= 0) {
+            if (map.size() <= maxEntries) {
                 return;
             }
+            int excess = map.size() - Math.max(target, 0);
             // The `excess` entries that expire soonest: a max-heap of that size over all entries.
             PriorityQueue<CachedPolicy> soonest = new PriorityQueue<>(excess + 1, BY_EXPIRY.reversed());
             for (CachedPolicy p : map.values()) {
