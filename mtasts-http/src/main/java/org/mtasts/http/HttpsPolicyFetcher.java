@@ -9,7 +9,6 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -17,19 +16,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import javax.net.ssl.HostnameVerifier;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import okhttp3.Call;
 import okhttp3.Callback;
-import okhttp3.ConnectionSpec;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
-import okhttp3.TlsVersion;
 import okio.BufferedSource;
 import org.jspecify.annotations.Nullable;
 import org.mtasts.core.DomainName;
@@ -89,17 +83,6 @@ public final class HttpsPolicyFetcher implements PolicyFetcher, AutoCloseable {
     /** The default overall deadline: one minute, as RFC 8461 §3.3 suggests. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(1);
 
-    /** RFC 8461 §7.2: TLS 1.2 or later, with RFC 7525's recommended cipher suites (OkHttp's MODERN_TLS). */
-    static final ConnectionSpec TLS_1_2_OR_LATER = new ConnectionSpec.Builder(ConnectionSpec.MODERN_TLS)
-            .tlsVersions(TlsVersion.TLS_1_3, TlsVersion.TLS_1_2)
-            .build();
-
-    /**
-     * OkHttp's own verifier (not exported by its module, so taken from a bare client): restored even
-     * when the caller's client installed another one.
-     */
-    static final HostnameVerifier DEFAULT_HOSTNAME_VERIFIER = new OkHttpClient().hostnameVerifier();
-
     private final OkHttpClient client;
     private final boolean ownsClient;
     private final int maxBodySize;
@@ -110,35 +93,10 @@ public final class HttpsPolicyFetcher implements PolicyFetcher, AutoCloseable {
     private HttpsPolicyFetcher(Builder b) {
         this.ownsClient = b.client == null;
         this.overrides = Map.copyOf(b.overrides);
-        this.client = derive(b.client, b.trustManager, b.timeout, overrides, b.addressFilter);
+        this.client = Clients.derive(b.client, b.trustManager, b.timeout, overrides, b.addressFilter);
         this.maxBodySize = b.maxBodySize;
         this.contentTypeCheck = b.contentTypeCheck;
         this.parser = b.parser;
-    }
-
-    /** Builds the client the fetcher uses: the caller's settings, overridden where RFC 8461 decides. */
-    static OkHttpClient derive(@Nullable OkHttpClient base, @Nullable X509TrustManager trustManager,
-            Duration timeout, Map<String, InetSocketAddress> overrides, AddressFilter filter) {
-        OkHttpClient from = base != null ? base : new OkHttpClient();
-        OkHttpClient.Builder b = from.newBuilder()
-                .followRedirects(false)              // RFC 8461 §3.3: redirects MUST NOT be followed
-                .followSslRedirects(false)
-                .cache(null)                         // RFC 8461 §3.3: no HTTP caching (RFC 7234)
-                .retryOnConnectionFailure(false)
-                .connectionSpecs(List.of(TLS_1_2_OR_LATER)) // RFC 8461 §7.2: TLS 1.2+, no cleartext
-                .hostnameVerifier(DEFAULT_HOSTNAME_VERIFIER) // RFC 8461 §3.3: DNS-ID of mta-sts.<domain>
-                .callTimeout(timeout)                // RFC 8461 §3.3: a timeout, covering a slow drip
-                .dns(new GuardedDns(from.dns(), overrides, filter));
-        if (trustManager != null) {
-            try {
-                SSLContext context = SSLContext.getInstance("TLS");
-                context.init(null, new TrustManager[] {trustManager}, null);
-                b.sslSocketFactory(context.getSocketFactory(), trustManager);
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("cannot build a TLS context for the trust manager", e);
-            }
-        }
-        return b.build();
     }
 
     /** Returns a new builder. */
