@@ -1,7 +1,9 @@
 package org.mtasts.http;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
@@ -75,10 +77,12 @@ public final class ReportUploader implements AutoCloseable {
     private final OkHttpClient client;
     private final boolean ownsClient;
     private final Map<String, InetSocketAddress> overrides;
+    private final AddressFilter addressFilter;
 
     private ReportUploader(Builder b) {
         this.ownsClient = b.client == null;
         this.overrides = Map.copyOf(b.overrides);
+        this.addressFilter = b.addressFilter;
         this.client = Clients.derive(b.client, b.trustManager, b.timeout, overrides, b.addressFilter);
     }
 
@@ -146,6 +150,14 @@ public final class ReportUploader implements AutoCloseable {
             InetSocketAddress override = overrides.get(url.host());
             if (override != null) {
                 url = url.newBuilder().port(override.getPort()).build();
+            } else {
+                // OkHttp does not ask its Dns about an IP literal: check it against the filter here.
+                InetAddress literal = ipLiteral(url.host());
+                if (literal != null && !addressFilter.permits(literal)) {
+                    future.complete(new UploadResult.Failed(UploadResult.Reason.ADDRESS_REJECTED, "the address "
+                            + literal.getHostAddress() + " of the report URI is rejected by the address filter", null));
+                    return future;
+                }
             }
         } catch (IllegalArgumentException e) {
             future.complete(new UploadResult.Failed(UploadResult.Reason.INVALID_URI,
@@ -180,6 +192,24 @@ public final class ReportUploader implements AutoCloseable {
             }
         });
         return future;
+    }
+
+    /** Returns the address of an IPv4 or IPv6 literal host (as HttpUrl gives it), or null for a name. */
+    static @Nullable InetAddress ipLiteral(String host) {
+        boolean v6 = host.indexOf(':') >= 0;
+        boolean v4 = !host.isEmpty();
+        for (int i = 0; i < host.length() && v4; i++) {
+            char c = host.charAt(i);
+            v4 = (c >= '0' && c <= '9') || c == '.';
+        }
+        if (!v4 && !v6) {
+            return null;
+        }
+        try {
+            return InetAddress.getByName(host); // a literal: no lookup happens
+        } catch (UnknownHostException e) {
+            return null;
+        }
     }
 
     private static UploadResult judge(Response response) throws IOException {

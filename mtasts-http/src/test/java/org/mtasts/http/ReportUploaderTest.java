@@ -195,6 +195,28 @@ class ReportUploaderTest {
         }
     }
 
+    @ParameterizedTest(name = "an IP-literal report URI {0} is checked against the address filter before connecting")
+    @ValueSource(strings = {"https://127.0.0.1:9/r", "https://[::1]:9/r", "https://127.1.2.3/r"})
+    void anIpLiteralIsFiltered(String uri) {
+        UploadResult result = uploader.upload(URI.create(uri), GZIP, ReportUploader.Format.GZIP);
+        assertThat(((UploadResult.Failed) result).reason()).isEqualTo(UploadResult.Reason.ADDRESS_REJECTED);
+        assertThat(result.detail()).endsWith("of the report URI is rejected by the address filter");
+        assertThat(ReportUploader.ipLiteral("reports.example.test")).isNull();
+    }
+
+    @Test
+    @DisplayName("with AddressFilter.ANY an IP-literal URI on loopback is connected to")
+    void anyFilterConnectsToALiteral() throws IOException {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        try (ReportUploader any = ReportUploader.builder().addressFilter(AddressFilter.ANY).build()) {
+            UploadResult result = any.upload(URI.create("https://127.0.0.1:" + closed + "/r"), GZIP, ReportUploader.Format.GZIP);
+            assertThat(((UploadResult.Failed) result).reason()).isEqualTo(UploadResult.Reason.CONNECT);
+        }
+    }
+
     @Test
     @DisplayName("RFC 8460 §3: only https: URIs are uploaded to")
     void onlyHttpsUris() {
