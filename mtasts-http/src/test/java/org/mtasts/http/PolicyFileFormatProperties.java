@@ -37,7 +37,7 @@ class PolicyFileFormatProperties {
                 });
     }
 
-    @Property
+    @Property(tries = 300)
     @Label("decode(encode(p)) == p")
     void roundTrip(@ForAll("policies") CachedPolicy p) {
         PolicyFileFormat.Decoded decoded = PolicyFileFormat.decode(PolicyFileFormat.encode(p));
@@ -52,7 +52,7 @@ class PolicyFileFormatProperties {
         assertThat(decoded.policy() == null).isEqualTo(decoded.problem() != null);
     }
 
-    @Property
+    @Property(tries = 300)
     @Label("any single changed byte or any truncation is detected")
     void everyCorruptionIsDetected(@ForAll("policies") CachedPolicy p, @ForAll @IntRange(min = 0, max = 100_000) int where,
             @ForAll @IntRange(min = 1, max = 255) int flip, @ForAll boolean truncate) {
