@@ -66,7 +66,7 @@ final class DnsServer {
     }
 
     /** One domain's records, immutable. */
-    private record Zone(Name apex, SOARecord soa, Map<Name, Map<Integer, List<Record>>> nodes, Set<Name> names) {}
+    private record Zone(SOARecord soa, Map<Name, Map<Integer, List<Record>>> nodes, Set<Name> names) {}
 
     private final NetLoop net;
     private final Consumer<DnsQuery> log;
@@ -121,7 +121,7 @@ final class DnsServer {
                 n = new Name(n, 1);
             }
         }
-        zones.put(apex, new Zone(apex, soa, Map.copyOf(frozen), Set.copyOf(names)));
+        zones.put(apex, new Zone(soa, Map.copyOf(frozen), Set.copyOf(names)));
         faults.keySet().removeIf(n -> n.subdomain(apex));
         faults.putAll(spec.faults());
     }

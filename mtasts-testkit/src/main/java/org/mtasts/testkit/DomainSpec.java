@@ -25,7 +25,13 @@ import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
- * One fake domain for an {@link MtaStsSandbox}: its DNS records and faults.
+ * One fake domain for an {@link MtaStsSandbox}: its DNS records and faults, its policy host and
+ * its MX hosts.
+ *
+ * <p>A domain can also have a policy host ({@link #policy(String)}, {@link
+ * #policyResponse(PolicyResponse)}, {@link #policyHost(PolicyHost)}) and MX hosts ({@link
+ * #mx(int, MxHost)}), each a real server on its own loopback port with an A record pointing to
+ * 127.0.0.1.
  *
  * <p>Every name given must be absolute (the trailing dot is optional) and lie in this domain.
  * Names in other sandbox domains are reached through CNAMEs; names outside every sandbox domain
@@ -35,8 +41,9 @@ import org.xbill.DNS.Type;
  * DomainSpec shop = DomainSpec.of("shop.example")
  *         .stsRecord("v=STSv1; ", "id=20260101;")          // one TXT record, two strings
  *         .tlsRptRecord("v=TLSRPTv1; rua=mailto:tlsrpt@shop.example")
- *         .mxRecord(10, "mx1.shop.example")
- *         .a("mx1.shop.example", "127.0.0.1")
+ *         .policy("version: STSv1\nmode: enforce\nmx: mx1.shop.example\nmax_age: 86400\n")
+ *         .mx(10, MxHost.of("mx1.shop.example"))
+ *         .mx(20, MxHost.of("mx2.shop.example").withCertificate(CertificateVariant.EXPIRED))
  *         .dnsFault("_smtp._tls.shop.example", DnsFault.SERVFAIL);
  * }</pre>
  *
@@ -58,6 +65,7 @@ public final class DomainSpec {
     private long ttl = DEFAULT_TTL.getSeconds();
     private final List<Record> records = new ArrayList<>();
     private final Map<Name, DnsFault> faults = new LinkedHashMap<>();
+    private final Map<String, MxHost> mxHosts = new LinkedHashMap<>();
     private @Nullable PolicyResponse policy;
     private PolicyHost policyHost = PolicyHost.DEFAULT;
 
@@ -171,6 +179,43 @@ public final class DomainSpec {
             throw new IllegalArgumentException("MX preference " + preference + " is outside 0..65535");
         }
         records.add(new MXRecord(apex, DClass.IN, ttl, preference, absolute(DomainName.of(host).ascii())));
+        return this;
+    }
+
+    /**
+     * Adds an MX record for a sandbox MX host (see {@link #mxHost(MxHost)}).
+     *
+     * @param preference 0 to 65535, lower is preferred
+     * @param host the MX host, in this domain
+     * @return this spec
+     */
+    public DomainSpec mx(int preference, MxHost host) {
+        mxHost(host);
+        return mxRecord(preference, host.name());
+    }
+
+    /**
+     * Adds an MX record for a well-behaved sandbox MX host ({@link MxHost#of(String)}).
+     *
+     * @param preference 0 to 65535, lower is preferred
+     * @param host the MX host name, in this domain
+     * @return this spec
+     */
+    public DomainSpec mx(int preference, String host) {
+        return mx(preference, MxHost.of(host));
+    }
+
+    /**
+     * Adds a sandbox MX host without an MX record (for example one that only a later {@link
+     * MtaStsSandbox#update(DomainSpec)} points to): an SMTP server on its own port, and an A record
+     * ({@code 127.0.0.1}). Adding a host again replaces its settings.
+     *
+     * @param host the MX host, in this domain
+     * @return this spec
+     */
+    public DomainSpec mxHost(MxHost host) {
+        owner(host.name());
+        mxHosts.put(host.name(), host);
         return this;
     }
 
@@ -299,7 +344,15 @@ public final class DomainSpec {
         if (policy != null) {
             all.add(new ARecord(absolute(policyHostName()), DClass.IN, ttl, NetLoop.LOOPBACK));
         }
+        for (String host : mxHosts.keySet()) {
+            all.add(new ARecord(absolute(host), DClass.IN, ttl, NetLoop.LOOPBACK));
+        }
         return List.copyOf(all);
+    }
+
+    /** Returns the sandbox MX hosts, in the order added. */
+    List<MxHost> mxHosts() {
+        return List.copyOf(mxHosts.values());
     }
 
     /** Returns the DNS faults by name. */

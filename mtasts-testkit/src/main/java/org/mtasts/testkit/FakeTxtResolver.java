@@ -41,7 +41,8 @@ public final class FakeTxtResolver implements TxtResolver {
     private final Map<String, TxtAnswer> answers = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
     private final Map<String, Hold> holds = new ConcurrentHashMap<>();
-    private final List<String> log = new ArrayList<>();
+    private final java.util.ArrayDeque<String> log = new java.util.ArrayDeque<>();
+    private long total;
 
     private FakeTxtResolver() {}
 
@@ -145,7 +146,11 @@ public final class FakeTxtResolver implements TxtResolver {
         String key = key(name);
         counts.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
         synchronized (log) {
-            log.add(key);
+            total++;
+            if (log.size() >= MtaStsSandbox.LOG_LIMIT) {
+                log.removeFirst();
+            }
+            log.addLast(key);
         }
         Hold hold = holds.get(key);
         if (hold != null) {
@@ -174,13 +179,16 @@ public final class FakeTxtResolver implements TxtResolver {
     }
 
     /** Returns how many lookups were made in all. */
-    public int totalLookups() {
+    public long totalLookups() {
         synchronized (log) {
-            return log.size();
+            return total;
         }
     }
 
-    /** Returns the names looked up, in order (normalized: lower case, no trailing dot). */
+    /**
+     * Returns the names looked up, in order (normalized: lower case, no trailing dot), at most the
+     * last {@link MtaStsSandbox#LOG_LIMIT}.
+     */
     public List<String> lookupLog() {
         synchronized (log) {
             return List.copyOf(log);
@@ -191,6 +199,7 @@ public final class FakeTxtResolver implements TxtResolver {
     public void resetCounts() {
         synchronized (log) {
             log.clear();
+            total = 0;
             counts.clear();
         }
     }

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,12 +40,15 @@ final class HttpServer {
 
     private final NetLoop net;
     private final SSLSocketFactory tls;
+    private final SniKeyManager keys;
     private final Consumer<HttpExchange> log;
     private final Map<String, PolicyResponse> responses = new ConcurrentHashMap<>();
+    private final Map<String, PolicyHost> settings = new ConcurrentHashMap<>();
 
-    HttpServer(NetLoop net, SSLSocketFactory tls, Consumer<HttpExchange> log) {
+    HttpServer(NetLoop net, SSLSocketFactory tls, SniKeyManager keys, Consumer<HttpExchange> log) {
         this.net = net;
         this.tls = tls;
+        this.keys = keys;
         this.log = log;
     }
 
@@ -54,18 +56,28 @@ final class HttpServer {
         responses.put(host, response);
     }
 
-    /** Serves HTTPS for a host; when {@code https} is false, closes each connection at once. */
-    NetLoop.ConnectionHandler https(String host, boolean https) {
+    void settings(String host, PolicyHost policyHost) {
+        settings.put(host, policyHost);
+    }
+
+    /** Serves HTTPS for a host; for an HTTP-only host, closes each connection at once. */
+    NetLoop.ConnectionHandler https(String host) {
         return raw -> {
-            if (!https) {
+            PolicyHost current = settings.get(host);
+            if (current != null && !current.https()) {
                 return; // HTTP only: the HTTPS port takes the connection and closes it
             }
             raw.setSoTimeout(READ_TIMEOUT_MILLIS);
             SSLSocket ssl = (SSLSocket) tls.createSocket(raw, raw.getInetAddress().getHostAddress(), raw.getPort(), true);
             ssl.setUseClientMode(false);
-            ssl.startHandshake();
+            String sni;
             try {
-                serve(ssl, raw, host, SniKeyManager.requestedName(ssl.getSession()));
+                ssl.startHandshake();
+            } finally {
+                sni = keys.takeSni(ssl);
+            }
+            try {
+                serve(ssl, raw, host, sni);
             } finally {
                 NetLoop.closeQuietly(ssl);
             }
@@ -121,6 +133,7 @@ final class HttpServer {
         if (fault == HttpFault.STALL_AFTER_HEADERS) {
             out.flush();
             // Wait, on this connection's own thread, until the client or the sandbox closes.
+            socket.setSoTimeout(0);
             while (in.read() >= 0) {
                 // discard
             }
@@ -260,9 +273,5 @@ final class HttpServer {
                 line.write(b);
             }
         }
-    }
-
-    static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
     }
 }

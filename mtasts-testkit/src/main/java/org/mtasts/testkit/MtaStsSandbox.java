@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.security.GeneralSecurityException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
@@ -21,18 +23,40 @@ import org.jspecify.annotations.Nullable;
 import org.mtasts.core.DomainName;
 
 /**
- * A fake internet on loopback: fake domains with an authoritative DNS server (UDP and TCP), served
- * on 127.0.0.1 ephemeral ports, with certificates from a CA made at start-up.
+ * A fake internet on loopback for MTA-STS tests: fake domains served on 127.0.0.1 ephemeral ports
+ * by real servers speaking the real protocols.
+ * <ul>
+ *   <li>an authoritative DNS server, UDP and TCP on one port ({@link #dnsAddress()}), with
+ *       {@link DnsFault}s per name;</li>
+ *   <li>HTTPS policy hosts {@code mta-sts.<domain>} with SNI-selected certificates, each answering
+ *       a {@link PolicyResponse} (and plain HTTP on a second port);</li>
+ *   <li>SMTP MX hosts offering STARTTLS (or not), recording each {@link SmtpSession};</li>
+ *   <li>a CA made at start-up ({@link #pki()}): clients trust {@link #trustManager()}.</li>
+ * </ul>
  *
- * <p>Nothing is global: each sandbox has its own ports, threads (named {@code mtasts-sandbox-N-…})
- * and CA, and {@link #close()} stops them all.
+ * <p>A real fetcher connects to port 443 and a real prober to port 25, which a test cannot own:
+ * {@link #addresses()} maps each host name to the socket address where it really listens, for
+ * code that accepts an address override. Resolve names through the sandbox DNS server or that map,
+ * never through the system resolver.
+ *
+ * <p>Nothing is global: each sandbox has its own ports, threads (named {@code
+ * mtasts-sandbox-N-…}) and CA, and {@link #close()} stops them all. Certificate validity is
+ * relative to {@link #clock()} when the sandbox starts.
  *
  * <pre>{@code
  * try (MtaStsSandbox sandbox = MtaStsSandbox.builder()
- *         .domain(DomainSpec.of("shop.example").stsRecord("v=STSv1; id=1"))
+ *         .scenario(Scenario.GOOD)
+ *         .domain(DomainSpec.of("shop.example")
+ *                 .stsRecord("v=STSv1; id=20260101")
+ *                 .policy("version: STSv1\nmode: enforce\nmx: mx.shop.example\nmax_age: 86400\n")
+ *                 .mx(10, MxHost.of("mx.shop.example").withCertificate(CertificateVariant.EXPIRED)))
  *         .start()) {
- *     SimpleResolver resolver = new SimpleResolver(sandbox.dnsAddress());
- *     // ... point the code under test at the sandbox
+ *     InetSocketAddress dns = sandbox.dnsAddress();                       // UDP and TCP
+ *     InetSocketAddress https = sandbox.address("mta-sts.shop.example");  // instead of :443
+ *     InetSocketAddress smtp = sandbox.address("mx.shop.example");        // instead of :25
+ *     X509TrustManager trust = sandbox.trustManager();
+ *     // ... run the code under test, then look at what it did:
+ *     List<SmtpSession> sessions = sandbox.smtpSessions("mx.shop.example");
  * }
  * }</pre>
  *
@@ -49,38 +73,47 @@ public final class MtaStsSandbox implements AutoCloseable {
     private final SandboxPki pki;
     private final NetLoop net;
     private final DnsServer dns;
-    private final Map<DomainName, DomainSpec> domains;
+    private final Set<DomainName> domains;
+    private final Map<DomainName, Set<String>> mxHostNames = new LinkedHashMap<>();
     private final HttpServer http;
+    private final SmtpServer smtp;
+    private final SniKeyManager keys = new SniKeyManager();
+    private final String threadPrefix;
+    private final Deque<SmtpServer.Recorder> smtpSessions = new ArrayDeque<>();
     private final Map<String, InetSocketAddress> addresses = new LinkedHashMap<>();
     private final Map<String, InetSocketAddress> httpAddresses = new LinkedHashMap<>();
     private final Deque<DnsQuery> dnsQueries = new ArrayDeque<>();
     private final Deque<HttpExchange> httpExchanges = new ArrayDeque<>();
     private final List<Throwable> problems = new ArrayList<>();
+    private final Object sessionEnded = new Object();
 
     private MtaStsSandbox(Builder b) throws IOException {
         this.clock = b.clock != null ? b.clock : MutableClock.startingNow();
-        this.domains = new LinkedHashMap<>(b.domains);
+        this.domains = Collections.unmodifiableSet(new java.util.LinkedHashSet<>(b.domains.keySet()));
         this.pki = SandboxPki.create(clock);
-        this.net = new NetLoop("mtasts-sandbox-" + INSTANCES.incrementAndGet() + "-", this::problem);
+        this.threadPrefix = "mtasts-sandbox-" + INSTANCES.incrementAndGet() + "-";
+        this.net = new NetLoop(threadPrefix, this::problem);
         try {
             this.dns = new DnsServer(net, this::logQuery);
             dns.bind();
-            SniKeyManager keys = new SniKeyManager();
             SSLContext serverTls = SSLContext.getInstance("TLS");
             serverTls.init(new KeyManager[] {keys}, null, null);
-            this.http = new HttpServer(net, serverTls.getSocketFactory(), e -> log(httpExchanges, e));
-            for (DomainSpec spec : domains.values()) {
+            this.http = new HttpServer(net, serverTls.getSocketFactory(), keys, e -> log(httpExchanges, e));
+            this.smtp = new SmtpServer(serverTls.getSocketFactory(), keys, r -> log(smtpSessions, r), this::sessionEnded);
+            for (DomainSpec spec : b.domains.values()) {
                 dns.putDomain(spec);
-                PolicyResponse response = spec.policyResponse();
-                if (response != null) {
+                mxHostNames.put(spec.domain(), mxNames(spec));
+                if (spec.policyResponse() != null) {
                     String host = spec.policyHostName();
-                    PolicyHost settings = spec.policyHostSettings();
-                    http.response(host, response);
-                    InetSocketAddress https = net.listenTcp(http.https(host, settings.https()));
-                    keys.add(host, https.getPort(), pki.issue(host, settings.certificate(), settings.chainLength()));
-                    addresses.put(host, https);
+                    unique(host);
+                    addresses.put(host, net.listenTcp(http.https(host)));
                     httpAddresses.put(host, net.listenTcp(http.http(host)));
                 }
+                for (MxHost mx : spec.mxHosts()) {
+                    unique(mx.name());
+                    addresses.put(mx.name(), net.listenTcp(smtp.handler(mx.name())));
+                }
+                configureHosts(spec);
             }
             net.start();
         } catch (IOException | RuntimeException e) {
@@ -89,6 +122,36 @@ public final class MtaStsSandbox implements AutoCloseable {
         } catch (GeneralSecurityException e) {
             net.close();
             throw new IllegalStateException("cannot set up TLS: " + e, e);
+        }
+    }
+
+    private static Set<String> mxNames(DomainSpec spec) {
+        Set<String> names = new java.util.TreeSet<>();
+        spec.mxHosts().forEach(h -> names.add(h.name()));
+        return Collections.unmodifiableSet(names);
+    }
+
+    private void unique(String host) {
+        if (addresses.containsKey(host)) {
+            throw new IllegalArgumentException("host " + host + " is defined twice");
+        }
+    }
+
+    /** Applies a domain's policy response and host settings (certificates included). */
+    private void configureHosts(DomainSpec spec) {
+        PolicyResponse response = spec.policyResponse();
+        if (response != null) {
+            String host = spec.policyHostName();
+            PolicyHost settings = spec.policyHostSettings();
+            http.settings(host, settings);
+            http.response(host, response);
+            keys.add(host, addresses.get(host).getPort(),
+                    pki.issue(host, settings.certificate(), settings.chainLength()));
+        }
+        for (MxHost mx : spec.mxHosts()) {
+            smtp.host(mx);
+            keys.add(mx.name(), addresses.get(mx.name()).getPort(),
+                    pki.issue(mx.name(), mx.certificate(), mx.chainLength()));
         }
     }
 
@@ -105,7 +168,7 @@ public final class MtaStsSandbox implements AutoCloseable {
     /**
      * Returns where each sandbox host really listens, for clients that accept an address override
      * (a real fetcher uses port 443, a real prober port 25): {@code mta-sts.<domain>} to its HTTPS
-     * port. Every address is on 127.0.0.1.
+     * port, and each MX host to its SMTP port. Every address is on 127.0.0.1.
      *
      * @return host name to socket address, in the order the domains were added
      */
@@ -155,6 +218,75 @@ public final class MtaStsSandbox implements AutoCloseable {
         http.response(host, response);
     }
 
+    /**
+     * Returns the SMTP sessions so far, oldest first (at most {@link #LOG_LIMIT}); sessions still
+     * running are included as they stand.
+     */
+    public List<SmtpSession> smtpSessions() {
+        List<SmtpServer.Recorder> recorders;
+        synchronized (smtpSessions) {
+            recorders = List.copyOf(smtpSessions);
+        }
+        List<SmtpSession> out = new ArrayList<>(recorders.size());
+        for (SmtpServer.Recorder r : recorders) {
+            out.add(r.snapshot());
+        }
+        return out;
+    }
+
+    /**
+     * Returns the SMTP sessions with one MX host so far, oldest first.
+     *
+     * @param host the MX host name
+     * @return its sessions
+     */
+    public List<SmtpSession> smtpSessions(String host) {
+        String name = DomainName.of(host).ascii();
+        List<SmtpSession> out = new ArrayList<>();
+        for (SmtpSession s : smtpSessions()) {
+            if (s.host().equals(name)) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Waits until at least {@code count} sessions with an MX host have ended (the client said QUIT,
+     * went away, or failed the handshake), and returns that host's sessions. Server threads finish
+     * a session a little after the client sees the last reply: wait here instead of sleeping.
+     *
+     * @param host the MX host name
+     * @param count how many ended sessions to wait for
+     * @param timeout how long to wait at most
+     * @return the host's sessions, oldest first
+     * @throws IllegalStateException if they did not end in time
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public List<SmtpSession> awaitSmtpSessions(String host, int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (sessionEnded) {
+            while (true) {
+                List<SmtpSession> sessions = smtpSessions(host);
+                if (sessions.stream().filter(SmtpSession::closed).count() >= count) {
+                    return sessions;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new IllegalStateException(count + " sessions with " + host + " did not end within "
+                            + timeout + "; sessions: " + sessions);
+                }
+                TimeUnit.NANOSECONDS.timedWait(sessionEnded, left);
+            }
+        }
+    }
+
+    private void sessionEnded() {
+        synchronized (sessionEnded) {
+            sessionEnded.notifyAll();
+        }
+    }
+
     /** Returns the HTTP requests received so far, oldest first (at most {@link #LOG_LIMIT}). */
     public List<HttpExchange> httpExchanges() {
         synchronized (httpExchanges) {
@@ -189,34 +321,36 @@ public final class MtaStsSandbox implements AutoCloseable {
 
     /** Returns the sandbox domains. */
     public Set<DomainName> domains() {
-        return Set.copyOf(domains.keySet());
+        return domains;
     }
 
     /**
-     * Replaces the DNS records, faults and policy response of a sandbox domain, at run time. Hosts
-     * (and their ports and certificates) stay as they were at start-up.
+     * Replaces the DNS records, faults, policy response and host settings (certificates included)
+     * of a sandbox domain, at run time. The set of hosts, and their ports, stay as at start-up.
      *
      * @param spec the new content of a domain already in the sandbox
      * @throws IllegalArgumentException if the domain is not in the sandbox
      */
     public void update(DomainSpec spec) {
         checkOpen();
-        synchronized (domains) {
-            if (!domains.containsKey(spec.domain())) {
+        synchronized (mxHostNames) {
+            if (!domains.contains(spec.domain())) {
                 throw new IllegalArgumentException("the sandbox has no domain " + spec.domain()
-                        + "; its domains are " + domains.keySet());
+                        + "; its domains are " + domains);
             }
-            PolicyResponse response = spec.policyResponse();
             boolean hadHost = addresses.containsKey(spec.policyHostName());
-            if ((response != null) != hadHost) {
+            if ((spec.policyResponse() != null) != hadHost) {
                 throw new IllegalArgumentException("hosts cannot be added or removed at run time: " + spec.domain()
                         + (hadHost ? " has a policy host; give it a policy" : " has no policy host"));
             }
-            domains.put(spec.domain(), spec);
-            dns.putDomain(spec);
-            if (response != null) {
-                http.response(spec.policyHostName(), response);
+            Set<String> before = mxHostNames.get(spec.domain());
+            Set<String> after = mxNames(spec);
+            if (!before.equals(after)) {
+                throw new IllegalArgumentException("hosts cannot be added or removed at run time: " + spec.domain()
+                        + " has the MX hosts " + before + ", not " + after);
             }
+            dns.putDomain(spec);
+            configureHosts(spec);
         }
     }
 
@@ -275,6 +409,11 @@ public final class MtaStsSandbox implements AutoCloseable {
         }
     }
 
+    /** Returns the prefix of this sandbox's thread names, such as {@code mtasts-sandbox-3-}. */
+    String threadPrefix() {
+        return threadPrefix;
+    }
+
     /** Stops every server and thread and closes every socket. Calling it again does nothing. */
     @Override
     public void close() {
@@ -331,10 +470,33 @@ public final class MtaStsSandbox implements AutoCloseable {
         }
 
         /**
+         * Adds ready-made domains, one per classic mistake (see {@link Scenario}).
+         *
+         * @param scenarios the scenarios
+         * @return this builder
+         */
+        public Builder scenario(Scenario... scenarios) {
+            for (Scenario s : scenarios) {
+                domain(s.spec());
+            }
+            return this;
+        }
+
+        /**
+         * Adds every ready-made domain of {@link Scenario}.
+         *
+         * @return this builder
+         */
+        public Builder allScenarios() {
+            return scenario(Scenario.values());
+        }
+
+        /**
          * Starts the sandbox: binds every port, makes the CA and the certificates.
          *
          * @return the running sandbox; close it
          * @throws UncheckedIOException if a port cannot be bound
+         * @throws IllegalArgumentException if two domains define the same host
          */
         public MtaStsSandbox start() {
             try {

@@ -65,6 +65,7 @@ final class NetLoop implements AutoCloseable {
     private final ScheduledThreadPoolExecutor timer;
     private final List<Closeable> listeners = new ArrayList<>();
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
+    private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     private final Thread thread;
     private volatile boolean closed;
 
@@ -84,19 +85,17 @@ final class NetLoop implements AutoCloseable {
         return r -> {
             Thread t = new Thread(r, threadPrefix + role + "-" + n.incrementAndGet());
             t.setDaemon(true);
+            threads.removeIf(old -> !old.isAlive());
+            threads.add(t);
             return t;
         };
     }
 
     /** Opens a TCP listener on an ephemeral loopback port (before {@link #start()}). */
     InetSocketAddress listenTcp(ConnectionHandler handler) throws IOException {
-        return listenTcp(0, handler);
-    }
-
-    InetSocketAddress listenTcp(int port, ConnectionHandler handler) throws IOException {
         ServerSocketChannel channel = ServerSocketChannel.open();
         try {
-            channel.bind(new InetSocketAddress(LOOPBACK, port), 64);
+            channel.bind(new InetSocketAddress(LOOPBACK, 0), 64);
             channel.configureBlocking(false);
             channel.register(selector, SelectionKey.OP_ACCEPT, handler);
         } catch (IOException e) {
@@ -265,9 +264,16 @@ final class NetLoop implements AutoCloseable {
         timer.shutdownNow();
         workers.shutdownNow();
         try {
-            thread.join(5_000);
             timer.awaitTermination(5, TimeUnit.SECONDS);
             workers.awaitTermination(5, TimeUnit.SECONDS);
+            // A pool counts as terminated a moment before its last thread has died: join them all.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            for (Thread t : threads) {
+                long left = deadline - System.nanoTime();
+                if (left > 0 && t != Thread.currentThread()) {
+                    TimeUnit.NANOSECONDS.timedJoin(t, left);
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -50,8 +50,9 @@ import org.mtasts.core.DomainName;
 /**
  * A small certificate authority made at run time with Bouncy Castle: a root CA, an issuing
  * intermediate CA under it, and leaf certificates for any host on demand, in every {@link
- * CertificateVariant}. Keys are EC P-256 (fast to make); certificates are signed with
- * SHA256withECDSA.
+ * CertificateVariant}. Keys are EC P-256; certificates are signed with SHA256withECDSA. All
+ * leaves share one key pair, made with the CA (a test kit needs distinct certificates, not
+ * distinct keys, and signing is then the only cost of a leaf).
  *
  * <p>Clients trust the root only ({@link #trustManager()}, {@link #clientSslContext()}, {@link
  * #caPem()}); servers send the leaf and the intermediates. Validity periods are relative to the
@@ -81,6 +82,7 @@ public final class SandboxPki {
     private final X509Certificate root;
     private final KeyPair issuingKey;
     private final X509Certificate issuing;
+    private final KeyPair leafKey;
     private final X509TrustManager trustManager;
     private final Map<String, IssuedCertificate> issued = new ConcurrentHashMap<>();
 
@@ -98,6 +100,7 @@ public final class SandboxPki {
         this.issuing = sign(rootName, rootKey.getPrivate(), root, name("mtasts-java sandbox issuing CA " + tag),
                 issuingKey.getPublic(), now.minus(DAY.multipliedBy(2)), now.plus(Duration.ofDays(3650)),
                 Role.CA, List.of());
+        this.leafKey = newKey();
         this.trustManager = trustManagerFor(root);
     }
 
@@ -221,7 +224,6 @@ public final class SandboxPki {
             default:
                 break;
         }
-        KeyPair leafKey = newKey();
         X500Name subject = name(sans.isEmpty() ? host : sans.get(0));
         if (variant == CertificateVariant.SELF_SIGNED) {
             X509Certificate self = sign(subject, leafKey.getPrivate(), null, subject, leafKey.getPublic(),

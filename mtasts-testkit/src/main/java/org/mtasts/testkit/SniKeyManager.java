@@ -27,6 +27,7 @@ final class SniKeyManager extends X509ExtendedKeyManager {
 
     private final Map<String, IssuedCertificate> certificates = new ConcurrentHashMap<>();
     private final Map<Integer, String> hostByPort = new ConcurrentHashMap<>();
+    private final Map<SSLSocket, String> sniBySocket = new ConcurrentHashMap<>();
 
     void add(String host, int port, IssuedCertificate certificate) {
         certificates.put(host, certificate);
@@ -52,6 +53,9 @@ final class SniKeyManager extends X509ExtendedKeyManager {
             return null;
         }
         String host = requestedName(ssl.getHandshakeSession());
+        if (host != null) {
+            sniBySocket.put(ssl, host);
+        }
         if (host == null || !certificates.containsKey(host)) {
             host = hostByPort.get(ssl.getLocalPort());
         }
@@ -60,6 +64,14 @@ final class SniKeyManager extends X509ExtendedKeyManager {
             return null;
         }
         return host;
+    }
+
+    /**
+     * Returns (and forgets) the SNI name a socket's handshake asked for, also after a failed
+     * handshake; call it once per server socket, in a finally block.
+     */
+    @Nullable String takeSni(SSLSocket socket) {
+        return sniBySocket.remove(socket);
     }
 
     @Override

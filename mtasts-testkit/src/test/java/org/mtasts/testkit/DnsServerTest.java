@@ -12,7 +12,6 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -311,9 +310,5 @@ class DnsServerTest {
         } catch (IOException e) {
             throw new AssertionError(e);
         }
-    }
-
-    static List<String> list(String... s) {
-        return new ArrayList<>(List.of(s));
     }
 }
