@@ -24,6 +24,15 @@ import org.mtasts.core.TxtResolver;
 class HotPathAllocationTest {
 
     @Test
+    @DisplayName("core: DomainName.stsRecordName() is computed once per instance")
+    void theRecordNameIsComputedOnce() {
+        DomainName domain = DomainName.of("Example.COM.");
+        String first = domain.stsRecordName();
+        assertThat(first).isEqualTo("_mta-sts.example.com");
+        assertThat(domain.stsRecordName()).isSameAs(first);
+    }
+
+    @Test
     @DisplayName("a cache hit with an unchanged record text allocates nothing")
     void aCacheHitAllocatesNothing() {
         java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
