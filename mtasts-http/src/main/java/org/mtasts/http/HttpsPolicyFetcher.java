@@ -12,13 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.X509TrustManager;
-import okhttp3.Call;
-import okhttp3.Callback;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -134,43 +131,19 @@ public final class HttpsPolicyFetcher implements PolicyFetcher, AutoCloseable {
     @Override
     public CompletableFuture<FetchResult> fetchAsync(DomainName domain) {
         Objects.requireNonNull(domain, "domain");
-        CompletableFuture<FetchResult> future = new CompletableFuture<>();
-        Call call;
+        Request request;
         try {
             String host = domain.policyHost();
             if (host.length() > DomainName.MAX_LENGTH) {
-                future.complete(new FetchResult.Failed(FetchFailure.HOST_NOT_FOUND, "the policy host name "
-                        + host.length() + " characters long exceeds " + DomainName.MAX_LENGTH, null));
-                return future;
+                return CompletableFuture.completedFuture(new FetchResult.Failed(FetchFailure.HOST_NOT_FOUND,
+                        "the policy host name " + host.length() + " characters long exceeds " + DomainName.MAX_LENGTH,
+                        null));
             }
-            call = client.newCall(new Request.Builder().url(policyUrl(domain)).get().build());
+            request = new Request.Builder().url(policyUrl(domain)).get().build();
         } catch (RuntimeException e) {
-            future.complete(Failures.failed(e));
-            return future;
+            return CompletableFuture.completedFuture(Failures.failed(e));
         }
-        future.whenComplete((result, error) -> {
-            if (future.isCancelled()) {
-                call.cancel();
-            }
-        });
-        call.enqueue(new Callback() {
-            @Override
-            public void onFailure(Call c, IOException e) {
-                future.complete(Failures.failed(e));
-            }
-
-            @Override
-            public void onResponse(Call c, Response response) {
-                FetchResult result;
-                try (response) {
-                    result = read(response);
-                } catch (IOException | RuntimeException e) {
-                    result = Failures.failed(e);
-                }
-                future.complete(result);
-            }
-        });
-        return future;
+        return Clients.enqueue(client, request, this::read, Failures::failed);
     }
 
     private FetchResult read(Response response) throws IOException {
@@ -282,8 +255,7 @@ public final class HttpsPolicyFetcher implements PolicyFetcher, AutoCloseable {
     @Override
     public void close() {
         if (ownsClient) {
-            client.dispatcher().executorService().shutdown();
-            client.connectionPool().evictAll();
+            Clients.release(client);
         }
     }
 
@@ -346,11 +318,7 @@ public final class HttpsPolicyFetcher implements PolicyFetcher, AutoCloseable {
          * @return this builder
          */
         public Builder timeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "timeout");
-            if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofHours(1)) > 0) {
-                throw new IllegalArgumentException("timeout " + timeout + " is not in (0, 1h]");
-            }
-            this.timeout = timeout;
+            this.timeout = Clients.checkTimeout(timeout);
             return this;
         }
 
@@ -415,16 +383,7 @@ public final class HttpsPolicyFetcher implements PolicyFetcher, AutoCloseable {
          * @return this builder
          */
         public Builder addressOverride(String host, InetSocketAddress address) {
-            Objects.requireNonNull(host, "host");
-            Objects.requireNonNull(address, "address");
-            if (address.isUnresolved()) {
-                throw new IllegalArgumentException("override address for " + host + " is unresolved: " + address);
-            }
-            String name = host.toLowerCase(Locale.ROOT);
-            if (name.endsWith(".")) {
-                name = name.substring(0, name.length() - 1);
-            }
-            this.overrides.put(name, address);
+            this.overrides.put(Clients.overrideKey(host, address), address);
             return this;
         }
 

@@ -14,8 +14,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import javax.net.ssl.X509TrustManager;
-import okhttp3.Call;
-import okhttp3.Callback;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -143,7 +141,6 @@ public final class ReportUploader implements AutoCloseable {
             // RFC 8460 §3: the https scheme is the one for HTTP delivery; never post reports in cleartext.
             throw new IllegalArgumentException("report URI '" + Printable.of(endpoint.toString()) + "' is not https:");
         }
-        CompletableFuture<UploadResult> future = new CompletableFuture<>();
         HttpUrl url;
         try {
             url = HttpUrl.get(endpoint.toString());
@@ -154,44 +151,20 @@ public final class ReportUploader implements AutoCloseable {
                 // OkHttp does not ask its Dns about an IP literal: check it against the filter here.
                 InetAddress literal = ipLiteral(url.host());
                 if (literal != null && !addressFilter.permits(literal)) {
-                    future.complete(new UploadResult.Failed(UploadResult.Reason.ADDRESS_REJECTED, "the address "
-                            + literal.getHostAddress() + " of the report URI is rejected by the address filter", null));
-                    return future;
+                    return CompletableFuture.completedFuture(new UploadResult.Failed(UploadResult.Reason.ADDRESS_REJECTED,
+                            "the address " + literal.getHostAddress() + " of the report URI is rejected by the address filter",
+                            null));
                 }
             }
         } catch (IllegalArgumentException e) {
-            future.complete(new UploadResult.Failed(UploadResult.Reason.INVALID_URI,
+            return CompletableFuture.completedFuture(new UploadResult.Failed(UploadResult.Reason.INVALID_URI,
                     "cannot request '" + Printable.of(endpoint.toString()) + "': " + Printable.of(e.getMessage()), e));
-            return future;
         }
         // RFC 8460 §5.4: POST the report with its media type.
         Request request = new Request.Builder().url(url)
                 .post(RequestBody.create(body, MediaType.get(format.mediaType())))
                 .build();
-        Call call = client.newCall(request);
-        future.whenComplete((r, e) -> {
-            if (future.isCancelled()) {
-                call.cancel();
-            }
-        });
-        call.enqueue(new Callback() {
-            @Override
-            public void onFailure(Call c, IOException e) {
-                future.complete(failed(e));
-            }
-
-            @Override
-            public void onResponse(Call c, Response response) {
-                UploadResult result;
-                try (response) {
-                    result = judge(response);
-                } catch (IOException | RuntimeException e) {
-                    result = failed(e);
-                }
-                future.complete(result);
-            }
-        });
-        return future;
+        return Clients.enqueue(client, request, ReportUploader::judge, ReportUploader::failed);
     }
 
     /** Returns the address of an IPv4 or IPv6 literal host (as HttpUrl gives it), or null for a name. */
@@ -240,8 +213,7 @@ public final class ReportUploader implements AutoCloseable {
     @Override
     public void close() {
         if (ownsClient) {
-            client.dispatcher().executorService().shutdown();
-            client.connectionPool().evictAll();
+            Clients.release(client);
         }
     }
 
@@ -292,11 +264,7 @@ public final class ReportUploader implements AutoCloseable {
          * @return this builder
          */
         public Builder timeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "timeout");
-            if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofHours(1)) > 0) {
-                throw new IllegalArgumentException("timeout " + timeout + " is not in (0, 1h]");
-            }
-            this.timeout = timeout;
+            this.timeout = Clients.checkTimeout(timeout);
             return this;
         }
 
@@ -309,12 +277,7 @@ public final class ReportUploader implements AutoCloseable {
          * @return this builder
          */
         public Builder addressOverride(String host, InetSocketAddress address) {
-            Objects.requireNonNull(host, "host");
-            Objects.requireNonNull(address, "address");
-            if (address.isUnresolved()) {
-                throw new IllegalArgumentException("override address for " + host + " is unresolved: " + address);
-            }
-            this.overrides.put(host.toLowerCase(Locale.ROOT), address);
+            this.overrides.put(Clients.overrideKey(host, address), address);
             return this;
         }
 
