@@ -70,6 +70,9 @@ public record DeliveryDecision(Verdict verdict, @Nullable ResultType resultType,
         if ((verdict == Verdict.DELIVER) != (resultType == null)) {
             throw new IllegalArgumentException("a result type is given exactly when something failed");
         }
+        if (resultType == null && reasonCode != null) {
+            throw new IllegalArgumentException("a reason code needs a failure result type");
+        }
     }
 
     /**
@@ -115,6 +118,7 @@ public record DeliveryDecision(Verdict verdict, @Nullable ResultType resultType,
      * @return true if the sender may connect
      */
     public static boolean mayConnect(@Nullable StsPolicy policy, DomainName mx) {
+        Objects.requireNonNull(mx, "mx");
         return policy == null || policy.mode() != PolicyMode.ENFORCE || policy.matches(mx);
     }
 

@@ -73,32 +73,13 @@ public final class DomainName implements Comparable<DomainName> {
     public static ParseResult<DomainName> parse(CharSequence text) {
         Objects.requireNonNull(text, "text");
         int end = text.length();
-        if (end > 1 && text.charAt(end - 1) == '.') {
+        if (end > 1 && isLabelSeparator(text.charAt(end - 1))) {
             end--; // RFC 8461 §4.1: a trailing root dot is ignored
         }
-        boolean ascii = true;
         for (int i = 0; i < end; i++) {
             if (text.charAt(i) >= 0x80) {
-                ascii = false;
-                break;
+                return parseUnicode(text, end);
             }
-        }
-        if (!ascii) {
-            String converted;
-            try {
-                // RFC 8461 §4.1: a U-label host is converted to A-labels before matching.
-                converted = IDN.toASCII(text.subSequence(0, end).toString(), IDN.USE_STD3_ASCII_RULES);
-            } catch (IllegalArgumentException e) {
-                return new ParseResult.Invalid<>(SyntaxError.atColumn(SyntaxError.Kind.DOMAIN_SYNTAX,
-                        text, firstNonAscii(text), "cannot convert to A-labels: " + e.getMessage()));
-            }
-            int bad = invalidAt(converted, 0, converted.length());
-            if (bad >= 0) {
-                return new ParseResult.Invalid<>(SyntaxError.atColumn(SyntaxError.Kind.DOMAIN_SYNTAX,
-                        text, firstNonAscii(text),
-                        "converted name '" + converted + "' " + problem(converted, 0, converted.length())));
-            }
-            return new ParseResult.Valid<>(new DomainName(converted.toLowerCase(Locale.ROOT)));
         }
         int bad = invalidAt(text, 0, end);
         if (bad >= 0) {
@@ -106,6 +87,87 @@ public final class DomainName implements Comparable<DomainName> {
                     SyntaxError.Kind.DOMAIN_SYNTAX, text, bad, problem(text, 0, end)));
         }
         return new ParseResult.Valid<>(new DomainName(lowerAscii(text, 0, end)));
+    }
+
+    /**
+     * Converts a name with U-labels label by label, so that an error points at the label (or the
+     * ASCII character) at fault.
+     */
+    private static ParseResult<DomainName> parseUnicode(CharSequence text, int end) {
+        StringBuilder out = new StringBuilder(end + 16);
+        int labelStart = 0;
+        for (int i = 0; i <= end; i++) {
+            if (i < end && !isLabelSeparator(text.charAt(i))) {
+                continue;
+            }
+            if (i == labelStart) {
+                return invalid(text, i, "empty label");
+            }
+            boolean asciiLabel = true;
+            for (int j = labelStart; j < i; j++) {
+                char c = text.charAt(j);
+                if (c < 0x80) {
+                    if (!isLdh(c)) {
+                        return invalid(text, j, "character " + Texts.describe(c)
+                                + " is not a letter, digit, hyphen or dot");
+                    }
+                } else {
+                    asciiLabel = false;
+                }
+            }
+            String label;
+            if (asciiLabel) {
+                int bad = invalidAt(text, labelStart, i);
+                if (bad >= 0) {
+                    return invalid(text, bad, problem(text, labelStart, i));
+                }
+                label = lowerAscii(text, labelStart, i);
+            } else {
+                if (text.charAt(labelStart) == '-' || text.charAt(i - 1) == '-') {
+                    return invalid(text, text.charAt(labelStart) == '-' ? labelStart : i - 1,
+                            "label starts or ends with a hyphen");
+                }
+                try {
+                    // RFC 8461 §4.1: a U-label host is converted to A-labels before matching.
+                    label = IDN.toASCII(text.subSequence(labelStart, i).toString(), IDN.USE_STD3_ASCII_RULES)
+                            .toLowerCase(Locale.ROOT);
+                } catch (IllegalArgumentException e) {
+                    String reason = String.valueOf(e.getMessage());
+                    if (reason.startsWith("java.text.ParseException: ")) {
+                        reason = reason.substring("java.text.ParseException: ".length());
+                    }
+                    return invalid(text, labelStart, "label cannot be converted to an A-label: "
+                            + Texts.printable(reason));
+                }
+                if (label.indexOf('.') >= 0 || invalidAt(label, 0, label.length()) >= 0) {
+                    return invalid(text, labelStart, "label converts to '" + Texts.printable(label)
+                            + "', which " + problem(label, 0, label.length()));
+                }
+            }
+            if (out.length() > 0) {
+                out.append('.');
+            }
+            out.append(label);
+            if (out.length() > MAX_LENGTH) {
+                return invalid(text, labelStart,
+                        "name longer than " + MAX_LENGTH + " characters after conversion to A-labels");
+            }
+            labelStart = i + 1;
+        }
+        return new ParseResult.Valid<>(new DomainName(out.toString()));
+    }
+
+    private static ParseResult<DomainName> invalid(CharSequence text, int offset, String detail) {
+        return new ParseResult.Invalid<>(SyntaxError.atColumn(SyntaxError.Kind.DOMAIN_SYNTAX, text, offset, detail));
+    }
+
+    /** The four label separators of IDNA (RFC 3490 §3.1): full stop and its ideographic and full-width forms. */
+    private static boolean isLabelSeparator(char c) {
+        return c == '.' || c == '\u3002' || c == '\uFF0E' || c == '\uFF61';
+    }
+
+    private static boolean isLdh(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
     }
 
     /**
@@ -126,15 +188,6 @@ public final class DomainName implements Comparable<DomainName> {
     /** Builds a name from an already checked, already lower-case ASCII string. */
     static DomainName ofCheckedLowerAscii(String text) {
         return new DomainName(text);
-    }
-
-    private static int firstNonAscii(CharSequence text) {
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) >= 0x80) {
-                return i;
-            }
-        }
-        return 0;
     }
 
     private static String lowerAscii(CharSequence text, int from, int to) {

@@ -27,7 +27,10 @@ public record ParseWarning(String code, String rule, int line, int column, Strin
 
     /** {@code max_age} above 31557600, clamped (RFC 8461 §3.2, erratum 7282). */
     public static final String MAX_AGE_CLAMPED = "max-age-clamped";
-    /** A repeated non-mx field; the first one counts (RFC 8461 §3.2). */
+    /**
+     * A repeated non-mx policy field (RFC 8461 §3.2), or a repeated {@code id} or extension in a TXT
+     * record (RFC 8461 §3.1, RFC 8460 §3); the first one counts.
+     */
     public static final String DUPLICATE_FIELD = "duplicate-field";
     /** A repeated mx value (each line counts; the duplicate is harmless). */
     public static final String DUPLICATE_MX = "duplicate-mx";

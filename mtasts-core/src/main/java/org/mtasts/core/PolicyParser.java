@@ -7,8 +7,10 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,13 +28,15 @@ import org.jspecify.annotations.Nullable;
  *       {@code mx} is {@code ["*."] Domain} in A-labels, at least one unless the mode is none;</li>
  *   <li>unknown fields are kept as {@link Extension}s (values may hold {@code :} and UTF-8);</li>
  *   <li>for a repeated non-mx field the first one counts, with a warning; every mx line counts;</li>
+ *   <li>a control character other than a tab (NUL, ESC, DEL...) is an error at its position;</li>
  *   <li>bytes that are not UTF-8 are an error, never a crash.</li>
  * </ul>
  *
  * <p>{@link #lenient()} also accepts a BOM, leading whitespace and blank lines, each reported as a
  * {@link ParseWarning}: for a domain owner's checker, never for a sender's decision.
  *
- * <p>Offsets in errors index the decoded text (for an encoding error, the bytes).
+ * <p>Error offsets count characters for text input and bytes for byte input (see {@link
+ * SyntaxError}); lines and columns are the same for both.
  *
  * <pre>{@code
  * ParseResult<StsPolicy> strict = PolicyParser.strict().parse(body);
@@ -95,6 +99,7 @@ public final class PolicyParser {
      * @return the policy with its warnings, or the first error
      */
     public ParseResult<StsPolicy> parse(byte[] body, int offset, int length) {
+        Objects.requireNonNull(body, "body");
         Objects.checkFromIndexSize(offset, length, body.length);
         boolean ascii = true;
         for (int i = offset, end = offset + length; i < end; i++) {
@@ -133,7 +138,34 @@ public final class PolicyParser {
                             body[offset + bad] & 0xFF, bad)));
         }
         out.flip();
-        return parse(out.toString());
+        String text = out.toString();
+        ParseResult<StsPolicy> parsed = parse(text);
+        if (parsed instanceof ParseResult.Invalid<StsPolicy> invalid) {
+            // SyntaxError: offsets count bytes for byte input; the text has non-ASCII characters.
+            SyntaxError e = invalid.error();
+            return new ParseResult.Invalid<>(new SyntaxError(e.kind(), utf8Length(text, e.offset()), e.line(),
+                    e.column(), e.detail()));
+        }
+        return parsed;
+    }
+
+    /** Returns how many bytes the first {@code chars} characters of a well-formed text take in UTF-8. */
+    private static int utf8Length(String text, int chars) {
+        int bytes = 0;
+        for (int i = 0; i < chars; i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < chars && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     /**
@@ -205,7 +237,9 @@ public final class PolicyParser {
         private @Nullable PolicyMode mode;
         private long maxAge = -1;
         private final List<MxPattern> mx = new ArrayList<>(4);
+        private final Set<MxPattern> mxSeen = new HashSet<>(8);
         private @Nullable List<Extension> extensions;
+        private @Nullable Set<String> extensionNames;
         private @Nullable List<ParseWarning> warnings;
         private @Nullable SyntaxError error;
 
@@ -286,6 +320,14 @@ public final class PolicyParser {
 
         /** Parses one non-empty line {@code [from, eol)}; false after recording an error. */
         private boolean field(int from, int eol) {
+            for (int i = from; i < eol; i++) {
+                char c = s.charAt(i);
+                if ((c < 0x20 && c != '\t') || c == 0x7F) {
+                    // RFC 8461 §3.2: names, values and WSP leave no room for a control character.
+                    return error(SyntaxError.Kind.POLICY_CONTROL_CHARACTER, i,
+                            "control character " + Texts.describe(c) + " is not allowed");
+                }
+            }
             if (isWsp(s.charAt(from))) {
                 // RFC 8461 §3.2: a field starts at the beginning of its line.
                 if (!lenient) {
@@ -425,7 +467,7 @@ public final class PolicyParser {
                 return error(SyntaxError.Kind.POLICY_MX, problem.offset(), problem.detail());
             }
             MxPattern pattern = MxPattern.ofChecked(s, v, ve);
-            if (mx.contains(pattern)) {
+            if (!mxSeen.add(pattern)) {
                 warn(ParseWarning.DUPLICATE_MX, v, "mx " + pattern + " is listed twice");
             }
             mx.add(pattern);
@@ -439,29 +481,20 @@ public final class PolicyParser {
                         + s.substring(from, colon) + "' has no value");
             }
             for (int i = v; i < ve; i++) {
-                char c = s.charAt(i);
-                if (c == '\t') {
+                if (s.charAt(i) == '\t') {
                     return error(SyntaxError.Kind.POLICY_VALUE_SYNTAX, i, "a tab inside a value is not allowed");
-                }
-                if (c < 0x20 || c == 0x7F) {
-                    return error(SyntaxError.Kind.POLICY_CONTROL_CHARACTER, i,
-                            "control character " + Texts.describe(c) + " in a value");
                 }
             }
             String name = s.substring(from, colon);
-            List<Extension> list = extensions;
-            if (list == null) {
-                list = extensions = new ArrayList<>(2);
-            } else {
-                for (Extension e : list) {
-                    if (e.name().equals(name)) {
-                        warn(ParseWarning.DUPLICATE_FIELD, from,
-                                "repeated '" + name + "' ignored: the first one counts");
-                        return true;
-                    }
-                }
+            if (extensionNames == null) {
+                extensionNames = new HashSet<>();
+                extensions = new ArrayList<>(2);
             }
-            list.add(new Extension(name, s.substring(v, ve)));
+            if (!extensionNames.add(name)) {
+                warn(ParseWarning.DUPLICATE_FIELD, from, "repeated '" + name + "' ignored: the first one counts");
+                return true;
+            }
+            Objects.requireNonNull(extensions).add(new Extension(name, s.substring(v, ve)));
             return true;
         }
 

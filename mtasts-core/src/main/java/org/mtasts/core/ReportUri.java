@@ -13,7 +13,8 @@ import java.util.Objects;
  * (kept, so that a checker can say what was published).
  *
  * <p>{@link #uri()} is the URI as published, with the {@code %2C}, {@code %21} and {@code %3B}
- * escapes that the record syntax requires already decoded.
+ * escapes that the record syntax requires already decoded; the constructors check that it is an
+ * absolute URI of the right scheme in that decoded form.
  *
  * <pre>{@code
  * for (ReportUri uri : record.rua()) {
@@ -43,22 +44,31 @@ public sealed interface ReportUri permits ReportUri.Mailto, ReportUri.Https, Rep
     }
 
     /**
-     * Classifies a URI by its scheme.
+     * Classifies a URI by its scheme. The escapes {@code %2C %21 %3B} are decoded first: RFC 8460
+     * §3 requires them for {@code , ! ;} in a record, so both spellings name the same destination.
      *
-     * @param uri an absolute URI (with {@code %2C %21 %3B} already decoded)
+     * @param uri an absolute URI, as published or decoded
      * @return the destination
      * @throws IllegalArgumentException if it is not an RFC 3986 URI with a scheme
      */
     static ReportUri of(String uri) {
         Objects.requireNonNull(uri, "uri");
-        String problem = problem(uri);
+        // RFC 8460 §3: ',', '!' and ';' are written %2C %21 %3B in a record; keep the decoded form.
+        String decoded = TlsRptRecord.decodeRua(uri, 0, uri.length());
+        String problem = problem(decoded);
         if (problem != null) {
             throw new IllegalArgumentException("invalid report URI '" + Texts.printable(uri) + "': " + problem);
         }
-        return classify(uri);
+        return classify(decoded);
     }
 
-    /** Returns why the text is not an absolute URI, or null. */
+    /**
+     * Returns why the text is not an absolute URI with a scheme (RFC 3986, as {@link URI} reads
+     * it), or null when it is one.
+     *
+     * @param uri the candidate, with {@code %2C %21 %3B} decoded
+     * @return the problem in plain language (no raw input), or null
+     */
     static @org.jspecify.annotations.Nullable String problem(String uri) {
         if (uri.isEmpty()) {
             return "empty URI";
@@ -84,6 +94,27 @@ public sealed interface ReportUri permits ReportUri.Mailto, ReportUri.Https, Rep
         return null;
     }
 
+    /**
+     * Checks a URI given to a constructor: absolute, decoded, with the expected scheme (or, for
+     * {@code expected == null}, with neither of the two supported schemes).
+     */
+    private static String checkedScheme(String uri, @org.jspecify.annotations.Nullable String expected) {
+        String problem = problem(uri);
+        if (problem != null) {
+            throw new IllegalArgumentException("invalid report URI '" + Texts.printable(uri) + "': " + problem);
+        }
+        if (!TlsRptRecord.decodeRua(uri, 0, uri.length()).equals(uri)) {
+            throw new IllegalArgumentException("report URI '" + Texts.printable(uri)
+                    + "' must be given with %2C %21 %3B decoded (RFC 8460 §3)");
+        }
+        String scheme = uri.substring(0, uri.indexOf(':')).toLowerCase(Locale.ROOT);
+        if (expected != null ? !scheme.equals(expected) : scheme.equals("mailto") || scheme.equals("https")) {
+            throw new IllegalArgumentException("report URI '" + Texts.printable(uri) + "' has scheme " + scheme
+                    + ", expected " + (expected != null ? expected : "neither mailto nor https"));
+        }
+        return scheme;
+    }
+
     private static ReportUri classify(String uri) {
         int colon = uri.indexOf(':');
         String scheme = uri.substring(0, colon).toLowerCase(Locale.ROOT);
@@ -97,14 +128,14 @@ public sealed interface ReportUri permits ReportUri.Mailto, ReportUri.Https, Rep
         }
     }
 
-    /** The addr-spec of a mailto URI (RFC 6068): up to '?', percent-decoded as UTF-8. */
+    /**
+     * The addr-spec of a mailto URI (RFC 6068): up to '?', percent-decoded as UTF-8. A ',' is part
+     * of the address: RFC 8460 §3 makes the publisher write it as {@code %2C}, so in a record it is
+     * never the separator of several addresses.
+     */
     private static String mailtoAddress(String rest) {
         int q = rest.indexOf('?');
         String to = q < 0 ? rest : rest.substring(0, q);
-        int comma = to.indexOf(',');
-        if (comma >= 0) {
-            to = to.substring(0, comma); // several addresses in one mailto: take the first
-        }
         ByteArrayOutputStream out = new ByteArrayOutputStream(to.length());
         for (int i = 0; i < to.length(); i++) {
             char c = to.charAt(i);
@@ -123,13 +154,23 @@ public sealed interface ReportUri permits ReportUri.Mailto, ReportUri.Https, Rep
      * A {@code mailto:} destination: send the report by e-mail (RFC 8460 §5.3).
      *
      * @param uri the URI as published
-     * @param address the first addr-spec, percent-decoded
+     * @param address the addr-spec (everything before {@code ?}), percent-decoded
      */
     record Mailto(String uri, String address) implements ReportUri {
-        /** Validates the components. */
+        /**
+         * Validates the components.
+         *
+         * @throws IllegalArgumentException if the URI is not a decoded {@code mailto:} URI, or the
+         *     address is not its addr-spec
+         */
         public Mailto {
             Objects.requireNonNull(uri, "uri");
             Objects.requireNonNull(address, "address");
+            checkedScheme(uri, "mailto");
+            if (!address.equals(mailtoAddress(uri.substring(uri.indexOf(':') + 1)))) {
+                throw new IllegalArgumentException("address '" + Texts.printable(address)
+                        + "' is not the address of '" + Texts.printable(uri) + "'");
+            }
         }
 
         @Override
@@ -161,9 +202,14 @@ public sealed interface ReportUri permits ReportUri.Mailto, ReportUri.Https, Rep
      * @param uri the URI as published
      */
     record Https(String uri) implements ReportUri {
-        /** Validates the component. */
+        /**
+         * Validates the component.
+         *
+         * @throws IllegalArgumentException if the URI is not a decoded {@code https:} URI
+         */
         public Https {
             Objects.requireNonNull(uri, "uri");
+            checkedScheme(uri, "https");
         }
 
         @Override
@@ -189,10 +235,20 @@ public sealed interface ReportUri permits ReportUri.Mailto, ReportUri.Https, Rep
      * @param scheme the scheme in lower case
      */
     record Unsupported(String uri, String scheme) implements ReportUri {
-        /** Validates the components. */
+        /**
+         * Validates the components.
+         *
+         * @throws IllegalArgumentException if the URI is not a decoded absolute URI, its scheme is
+         *     {@code mailto} or {@code https}, or {@code scheme} is not its scheme in lower case
+         */
         public Unsupported {
             Objects.requireNonNull(uri, "uri");
             Objects.requireNonNull(scheme, "scheme");
+            String actual = checkedScheme(uri, null);
+            if (!scheme.equals(actual)) {
+                throw new IllegalArgumentException("scheme '" + Texts.printable(scheme) + "' is not the scheme of '"
+                        + Texts.printable(uri) + "'");
+            }
         }
 
         @Override

@@ -249,7 +249,7 @@ public record StsPolicy(PolicyMode mode, List<MxPattern> mx, long maxAge, List<E
          * @return this builder
          */
         public Builder maxAge(Duration maxAge) {
-            return maxAge(maxAge.getSeconds());
+            return maxAge(Objects.requireNonNull(maxAge, "maxAge").getSeconds());
         }
 
         /**
@@ -258,6 +258,8 @@ public record StsPolicy(PolicyMode mode, List<MxPattern> mx, long maxAge, List<E
          * @param name {@code sts-policy-ext-name}, not one of the defined field names
          * @param value {@code sts-policy-ext-value}
          * @return this builder
+         * @throws IllegalArgumentException if the name or value breaks the grammar, or the name was
+         *     already added
          */
         public Builder extension(String name, String value) {
             Extension e = new Extension(name, value);
@@ -265,6 +267,11 @@ public record StsPolicy(PolicyMode mode, List<MxPattern> mx, long maxAge, List<E
             if (problem != null) {
                 throw new IllegalArgumentException("extension " + Texts.printable(e.toString())
                         + ": " + problem + " (RFC 8461 §3.2)");
+            }
+            for (Extension existing : extensions) {
+                if (existing.name().equals(name)) {
+                    throw new IllegalArgumentException("extension " + name + " was already added");
+                }
             }
             this.extensions.add(e);
             return this;
@@ -274,9 +281,14 @@ public record StsPolicy(PolicyMode mode, List<MxPattern> mx, long maxAge, List<E
          * Builds the policy.
          *
          * @return the policy
-         * @throws IllegalArgumentException if the mode needs mx patterns and there are none
+         * @throws IllegalStateException if the mode needs mx patterns and none were added
          */
         public StsPolicy build() {
+            if (mx.isEmpty() && mode != PolicyMode.NONE) {
+                // RFC 8461 §3.2: mx is required unless the mode is none.
+                throw new IllegalStateException("a policy in mode " + mode.token()
+                        + " needs at least one mx: call mx(...) before build()");
+            }
             return new StsPolicy(mode, mx, maxAge, extensions);
         }
     }

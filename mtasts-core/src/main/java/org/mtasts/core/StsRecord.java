@@ -1,9 +1,9 @@
 package org.mtasts.core;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -16,16 +16,17 @@ import java.util.Set;
  * <p>{@link #parse(CharSequence)} follows the ABNF exactly: {@code v=STSv1} first and
  * case-sensitive; {@code id} of 1 to 32 letters and digits; extensions by their ABNF, kept; WSP
  * around {@code ;}; an optional trailing {@code ;}; {@code ;;} invalid; for a repeated field the
- * first one counts. A text that does not start with {@code v=STSv1} (followed by WSP, {@code ;} or
- * its end) is {@link ParseResult.NotApplicable}: so {@code v=STSv10} is not an STS record, and
- * {@code v=STSv1 ;id=1} is one. Give it the TXT record's strings joined with no separator (RFC 8461
+ * first one counts, and the result carries a {@link ParseWarning#DUPLICATE_FIELD} warning. A text
+ * that does not start with {@code v=STSv1} (followed by WSP, {@code ;} or its end) is {@link
+ * ParseResult.NotApplicable}: so {@code v=STSv10} is not an STS record, and {@code v=STSv1 ;id=1}
+ * is one. Give it the TXT record's strings joined with no separator (RFC 8461
  * §3.1); to pick the record among several TXT answers use {@link RecordSelection#sts}.
  *
  * <pre>{@code
  * StsRecord record = StsRecord.parse("v=STSv1; id=20160831085700Z;").orElseThrow();
  * record.id();                                    // "20160831085700Z"
  * StsRecord next = StsRecord.generate(Clock.systemUTC());
- * String txt = next.toText();                     // "v=STSv1; id=20261128221427Z"
+ * String txt = next.toText();                     // "v=STSv1; id=20261128T221427123Z"
  * }</pre>
  *
  * <p>Immutable and thread-safe.
@@ -45,7 +46,11 @@ public record StsRecord(String id, List<Extension> extensions) {
     private static final String PREFIX = "v=STSv1";
 
     private static final DateTimeFormatter ID_FORMAT =
-            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
+            DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
+
+    /** The instants {@link #newId} can write with four year digits: years 0000 to 9999. */
+    private static final Instant FIRST_ID_INSTANT = Instant.parse("0000-01-01T00:00:00Z");
+    private static final Instant LAST_ID_INSTANT = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
     /** Validates and copies the components. */
     public StsRecord {
@@ -75,6 +80,7 @@ public record StsRecord(String id, List<Extension> extensions) {
      *
      * @param clock the clock
      * @return a record with a new id
+     * @throws IllegalArgumentException if the clock's instant is outside the years 0000 to 9999
      */
     public static StsRecord generate(Clock clock) {
         return of(newId(clock));
@@ -85,9 +91,16 @@ public record StsRecord(String id, List<Extension> extensions) {
      *
      * @param clock the clock
      * @return an id such as {@code 20261128T221427123Z}
+     * @throws IllegalArgumentException if the clock's instant is outside the years 0000 to 9999
      */
     public static String newId(Clock clock) {
-        return ID_FORMAT.format(clock.instant());
+        Instant now = clock.instant();
+        if (now.isBefore(FIRST_ID_INSTANT) || now.isAfter(LAST_ID_INSTANT)) {
+            // RFC 8461 §3.1: the id is at most 32 letters and digits, so no sign and no long year.
+            throw new IllegalArgumentException("the clock's instant " + now
+                    + " is outside the years 0000 to 9999 that an id can hold");
+        }
+        return ID_FORMAT.format(now);
     }
 
     /** Returns a copy with another id, keeping the extensions. */
@@ -158,10 +171,13 @@ public record StsRecord(String id, List<Extension> extensions) {
         int n = text.length();
         int pos = PREFIX.length();
         String id = null;
-        List<Extension> extensions = null;
+        TagSyntax.Fields fields = new TagSyntax.Fields("RFC 8461 §3.1");
         while (true) {
             int p = TagSyntax.skipWsp(text, pos);
             if (p == n) {
+                // INTEROP: the ABNF (RFC 8461 §3.1) allows WSP after the last field only before a ';',
+                // but published records often end in spaces; accepted, as mox, mailpiece and
+                // Snawoot do.
                 break;
             }
             if (text.charAt(p) != ';') {
@@ -207,7 +223,11 @@ public record StsRecord(String id, List<Extension> extensions) {
                             "id longer than 32 characters");
                 }
                 if (id == null) {
-                    id = text.subSequence(v, ve).toString(); // RFC 8461 §3.2: the first one counts
+                    id = text.subSequence(v, ve).toString();
+                } else {
+                    // SPEC: RFC 8461 §3.1 does not say what a repeated field means; as for the policy
+                    // (RFC 8461 §3.2) the first one counts, and the rest are reported.
+                    fields.warnDuplicate(text, p, "id");
                 }
                 pos = ve;
             } else {
@@ -218,28 +238,14 @@ public record StsRecord(String id, List<Extension> extensions) {
                             ? "extension value is empty" : "character " + Texts.describe(text.charAt(ve))
                                     + " is not allowed in an extension value");
                 }
-                extensions = addExtension(extensions, text, p, nameEnd, v, ve);
+                fields.extension(text, p, nameEnd, v, ve);
                 pos = ve;
             }
         }
         if (id == null) {
             return invalid(text, n, SyntaxError.Kind.STS_RECORD_MISSING_ID, "the record has no 'id' field");
         }
-        return new ParseResult.Valid<>(new StsRecord(id, extensions == null ? List.of() : extensions));
-    }
-
-    static List<Extension> addExtension(List<Extension> list, CharSequence text, int p, int nameEnd, int v, int ve) {
-        String name = text.subSequence(p, nameEnd).toString();
-        if (list == null) {
-            list = new ArrayList<>(2);
-        }
-        for (Extension e : list) {
-            if (e.name().equals(name)) {
-                return list; // the first one counts
-            }
-        }
-        list.add(new Extension(name, text.subSequence(v, ve).toString()));
-        return list;
+        return new ParseResult.Valid<>(new StsRecord(id, fields.extensions()), fields.warnings());
     }
 
     private static <T> ParseResult<T> invalid(CharSequence text, int at, SyntaxError.Kind kind, String detail) {

@@ -160,15 +160,21 @@ public record SyntaxError(Kind kind, int offset, int line, int column, String de
     }
 
     /**
-     * Builds an error for a position in a one-line text (a TXT record): line 1, column = offset+1.
+     * Builds an error for a position in a one-line text (a TXT record): line 1, the column counted
+     * in code points.
      */
     static SyntaxError atColumn(Kind kind, CharSequence text, int offset, String detail) {
+        return new SyntaxError(kind, offset, 1, columnOf(text, offset), detail);
+    }
+
+    /** Returns the 1-based column of {@code offset} in a one-line text, counting code points. */
+    static int columnOf(CharSequence text, int offset) {
         int column = 1;
         for (int i = 0; i < offset && i < text.length(); i++) {
-            if (!Character.isLowSurrogate(text.charAt(i))) {
+            if (!(Character.isLowSurrogate(text.charAt(i)) && i > 0 && Character.isHighSurrogate(text.charAt(i - 1)))) {
                 column++;
             }
         }
-        return new SyntaxError(kind, offset, 1, column, detail);
+        return column;
     }
 }

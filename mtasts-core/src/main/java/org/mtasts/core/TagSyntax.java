@@ -1,5 +1,11 @@
 package org.mtasts.core;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
 /**
  * Character classes shared by the two TXT record grammars (RFC 8461 §3.1 and RFC 8460 §3), which
  * have the same shape: {@code v=...} first, then {@code *WSP ";" *WSP}-separated {@code name=value}
@@ -35,6 +41,9 @@ final class TagSyntax {
                 return false;
             }
         }
+        // SPEC: RFC 8461 §3.1 and RFC 8460 §3 discard records that do not begin with "v=STSv1;" or
+        // "v=TLSRPTv1;", but the ABNF allows WSP before the ';' (erratum 6285): "v=STSv1 ;" is a
+        // record of the kind, "v=STSv10" is not.
         return s.length() == n || isWsp(s.charAt(n)) || s.charAt(n) == ';';
     }
 
@@ -83,5 +92,53 @@ final class TagSyntax {
     /** Whether the character is outside printable US-ASCII and WSP. */
     static boolean isForeign(char c) {
         return c >= 0x7F || (c < 0x20 && c != '\t');
+    }
+
+    /**
+     * The extensions of one record as they are parsed: the first field of a name counts, a repeated
+     * one becomes a {@link ParseWarning#DUPLICATE_FIELD} warning.
+     */
+    static final class Fields {
+        private final String rule;
+        private @Nullable List<Extension> extensions;
+        private @Nullable Set<String> names;
+        private @Nullable List<ParseWarning> warnings;
+
+        Fields(String rule) {
+            this.rule = rule;
+        }
+
+        /** Adds the extension {@code text[p, nameEnd) = text[v, ve)} unless its name was seen. */
+        void extension(CharSequence text, int p, int nameEnd, int v, int ve) {
+            String name = text.subSequence(p, nameEnd).toString();
+            if (names == null) {
+                names = new HashSet<>();
+            }
+            if (!names.add(name)) {
+                warnDuplicate(text, p, name);
+                return;
+            }
+            if (extensions == null) {
+                extensions = new ArrayList<>(2);
+            }
+            extensions.add(new Extension(name, text.subSequence(v, ve).toString()));
+        }
+
+        /** Records that the field {@code name} at {@code at} repeats an earlier one and was ignored. */
+        void warnDuplicate(CharSequence text, int at, String name) {
+            if (warnings == null) {
+                warnings = new ArrayList<>(1);
+            }
+            warnings.add(new ParseWarning(ParseWarning.DUPLICATE_FIELD, rule, 1, SyntaxError.columnOf(text, at),
+                    "repeated '" + name + "' ignored: the first one counts"));
+        }
+
+        List<Extension> extensions() {
+            return extensions == null ? List.of() : extensions;
+        }
+
+        List<ParseWarning> warnings() {
+            return warnings == null ? List.of() : warnings;
+        }
     }
 }

@@ -48,6 +48,7 @@ public record TlsOutcome(@Nullable ResultType failure, @Nullable String reasonCo
      * @return secured, or failed with the verdict's result type and reason
      */
     public static TlsOutcome of(CertificateVerdict verdict) {
+        Objects.requireNonNull(verdict, "verdict");
         if (verdict instanceof CertificateVerdict.Invalid invalid) {
             return new TlsOutcome(invalid.resultType(), invalid.reasonCode(), invalid.detail());
         }

@@ -12,9 +12,10 @@ import java.util.Objects;
  * one or more {@code rua=} fields, each a comma-separated list (WSP allowed around the commas) of
  * URIs with a scheme, in which {@code ,} {@code !} {@code ;} appear as {@code %2C} {@code %21}
  * {@code %3B}; extensions kept; WSP around {@code ;}; an optional trailing {@code ;}. Several
- * {@code rua} fields are merged in order. A URI with a scheme other than {@code mailto} or {@code
- * https} is kept as {@link ReportUri.Unsupported}; {@link #hasSupportedTarget()} flags a record
- * that names no usable destination.
+ * {@code rua} fields are merged in order; for a repeated extension the first one counts, with a
+ * {@link ParseWarning#DUPLICATE_FIELD} warning. A URI with a scheme other than {@code mailto} or
+ * {@code https} is kept as {@link ReportUri.Unsupported}; {@link #hasSupportedTarget()} flags a
+ * record that names no usable destination.
  *
  * <pre>{@code
  * TlsRptRecord r = TlsRptRecord.parse("v=TLSRPTv1; rua=mailto:tls@example.com,https://r.example/t")
@@ -99,10 +100,13 @@ public record TlsRptRecord(List<ReportUri> rua, List<Extension> extensions) {
         int n = text.length();
         int pos = PREFIX.length();
         List<ReportUri> rua = null;
-        List<Extension> extensions = null;
+        TagSyntax.Fields fields = new TagSyntax.Fields("RFC 8460 §3");
         while (true) {
             int p = TagSyntax.skipWsp(text, pos);
             if (p == n) {
+                // INTEROP: the ABNF (RFC 8460 §3) allows WSP after the last field only before a ';',
+                // but published records often end in spaces; accepted, as mox, mailpiece and
+                // Snawoot do.
                 break;
             }
             if (text.charAt(p) != ';') {
@@ -179,7 +183,7 @@ public record TlsRptRecord(List<ReportUri> rua, List<Extension> extensions) {
                                     : "character " + Texts.describe(text.charAt(ve))
                                             + " is not allowed in an extension value");
                 }
-                extensions = StsRecord.addExtension(extensions, text, p, nameEnd, v, ve);
+                fields.extension(text, p, nameEnd, v, ve);
                 pos = ve;
             }
         }
@@ -187,11 +191,11 @@ public record TlsRptRecord(List<ReportUri> rua, List<Extension> extensions) {
             return StsRecord.invalidAt(text, n, SyntaxError.Kind.TLSRPT_RECORD_MISSING_RUA,
                     "the record has no 'rua' field");
         }
-        return new ParseResult.Valid<>(new TlsRptRecord(rua, extensions == null ? List.of() : extensions));
+        return new ParseResult.Valid<>(new TlsRptRecord(rua, fields.extensions()), fields.warnings());
     }
 
     /** Decodes the escapes RFC 8460 §3 requires inside a rua URI: %2C, %21 and %3B. */
-    private static String decodeRua(CharSequence text, int from, int to) {
+    static String decodeRua(CharSequence text, int from, int to) {
         StringBuilder out = null;
         for (int i = from; i < to; i++) {
             char c = text.charAt(i);
