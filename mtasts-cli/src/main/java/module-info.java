@@ -6,6 +6,8 @@ module org.mtasts.cli {
     requires static org.jspecify;
     requires org.mtasts.core;
     requires org.mtasts.dns;
+    requires org.mtasts.http;
+    requires okhttp3;
     requires org.mtasts.testkit;
     requires info.picocli;
     requires tools.jackson.databind;

@@ -35,6 +35,12 @@ public final class DomainName implements Comparable<DomainName> {
 
     private final String name;
     private final int firstDot;
+    /**
+     * {@code _mta-sts.<name>}, computed on first use. Racy but idempotent, like {@link
+     * String#hashCode()}: every thread computes an equal string, so a lost write costs only a
+     * second computation, and the resolver's hot path then allocates nothing.
+     */
+    private @Nullable String stsRecordName;
 
     private DomainName(String name) {
         this.name = name;
@@ -350,9 +356,17 @@ public final class DomainName implements Comparable<DomainName> {
         return "mta-sts." + name;
     }
 
-    /** Returns {@code _mta-sts.<name>}, where the STS TXT record lives (RFC 8461 §3.1). */
+    /**
+     * Returns {@code _mta-sts.<name>}, where the STS TXT record lives (RFC 8461 §3.1). The string is
+     * computed once per instance, so repeated calls allocate nothing.
+     */
     public String stsRecordName() {
-        return "_mta-sts." + name;
+        String cached = stsRecordName;
+        if (cached == null) {
+            cached = "_mta-sts." + name;
+            stsRecordName = cached; // racy single-check: idempotent, like String.hash
+        }
+        return cached;
     }
 
     /** Returns {@code _smtp._tls.<name>}, where the TLSRPT TXT record lives (RFC 8460 §3). */

@@ -1,0 +1,626 @@
+package org.mtasts.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.mtasts.http.ScriptedFetcher.fetched;
+import static org.mtasts.http.ScriptedFetcher.policy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import okhttp3.OkHttpClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.mtasts.core.CachedPolicy;
+import org.mtasts.core.DomainName;
+import org.mtasts.core.PolicyMode;
+import org.mtasts.core.PolicyStore;
+import org.mtasts.core.ResultType;
+import org.mtasts.core.TxtAnswer;
+import org.mtasts.testkit.FakeTxtResolver;
+import org.mtasts.testkit.MutableClock;
+
+class MtaStsTest {
+    static final String D = "example.com";
+    static final DomainName DOMAIN = DomainName.of(D);
+    static final String RECORD = "_mta-sts.example.com";
+    static final String ENFORCE = policy("enforce", 86_400, "mx1.example.com", "*.mx.example.com");
+    static final String TESTING = policy("testing", 3_600, "mx2.example.com");
+
+    final MutableClock clock = MutableClock.of(Instant.parse("2026-11-28T00:00:00Z"));
+    final FakeTxtResolver dns = FakeTxtResolver.create();
+    final ScriptedFetcher fetcher = new ScriptedFetcher();
+    final InMemoryPolicyStore store = new InMemoryPolicyStore(1000, clock);
+    final MtaSts sts = MtaSts.builder().txtResolver(dns).fetcher(fetcher).store(store).clock(clock)
+            .proactiveRefresh(false).build();
+
+    @AfterEach
+    void close() {
+        sts.close();
+    }
+
+    /** Caches ENFORCE under id 1 at the clock's current time. */
+    private PolicyResolution.Active warm() {
+        dns.records(RECORD, "v=STSv1; id=1");
+        fetcher.serve(D, ENFORCE);
+        PolicyResolution r = sts.resolve(DOMAIN);
+        assertThat(r).isInstanceOf(PolicyResolution.Active.class);
+        return (PolicyResolution.Active) r;
+    }
+
+    @Test
+    @DisplayName("RFC 8461 §3.3: a cold domain is looked up, fetched and cached until fetch + max_age")
+    void aColdDomainIsFetchedAndCached() {
+        PolicyResolution.Active active = warm();
+
+        assertThat(active.fresh()).isTrue();
+        assertThat(active.policy().mode()).isEqualTo(PolicyMode.ENFORCE);
+        assertThat(active.policyToApply()).isEqualTo(active.policy());
+        assertThat(active.domain()).isEqualTo(DOMAIN);
+        CachedPolicy cached = store.get(DOMAIN);
+        assertThat(cached).isEqualTo(active.cached());
+        assertThat(cached.recordId()).isEqualTo("1");
+        assertThat(cached.text()).isEqualTo(ENFORCE);
+        assertThat(cached.fetchedAt()).isEqualTo(clock.instant());
+        assertThat(cached.expiresAt()).isEqualTo(clock.instant().plusSeconds(86_400));
+        assertThat(dns.lookups(RECORD)).isEqualTo(1);
+        assertThat(fetcher.fetches(D)).isEqualTo(1);
+        TlsRptFacts facts = active.tlsRpt();
+        assertThat(facts.policyType()).isEqualTo("sts");
+        assertThat(facts.policyDomain()).isEqualTo(DOMAIN);
+        assertThat(facts.policyString()).containsExactly("version: STSv1", "mode: enforce", "mx: mx1.example.com",
+                "mx: *.mx.example.com", "max_age: 86400");
+        assertThat(facts.mxHost()).containsExactly("mx1.example.com", "*.mx.example.com");
+        assertThat(facts.hasFailure()).isFalse();
+        assertThat(facts.fallbackToCachedPolicy()).isFalse();
+    }
+
+    @Test
+    @DisplayName("RFC 8461 §3: the same record id and an unexpired cache mean no fetch")
+    void sameIdAndUnexpiredCacheMeansNoFetch() {
+        warm();
+        clock.advance(Duration.ofHours(23));
+
+        PolicyResolution second = sts.resolve(DOMAIN);
+        PolicyResolution third = sts.resolve(DOMAIN);
+
+        assertThat(second).isInstanceOf(PolicyResolution.Active.class);
+        assertThat(((PolicyResolution.Active) second).fresh()).isFalse();
+        assertThat(third).isSameAs(second); // the prebuilt result is reused
+        assertThat(fetcher.fetches(D)).isEqualTo(1);
+        assertThat(dns.lookups(RECORD)).isEqualTo(3); // the record is checked on every resolution
+    }
+
+    @Test
+    @DisplayName("RFC 8461 §3: the same id in a different record text (reordered TXT set) is still a cache hit")
+    void sameIdInAnotherRecordSetIsACacheHit() {
+        warm();
+        dns.records(RECORD, "v=spf1 -all", "v=STSv1; id=1; ext=x");
+        PolicyResolution r = sts.resolve(DOMAIN);
+        assertThat(((PolicyResolution.Active) r).fresh()).isFalse();
+        assertThat(fetcher.fetches(D)).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("RFC 8461 §3.3: a new record id means a fetch, and the new policy replaces the cached one")
+    void newIdMeansFetch() {
+        warm();
+        dns.records(RECORD, "v=STSv1; id=2");
+        fetcher.serve(D, TESTING);
+
+        PolicyResolution r = sts.resolve(DOMAIN);
+
+        assertThat(((PolicyResolution.Active) r).fresh()).isTrue();
+        assertThat(((PolicyResolution.Active) r).policy().mode()).isEqualTo(PolicyMode.TESTING);
+        assertThat(store.get(DOMAIN).recordId()).isEqualTo("2");
+        assertThat(fetcher.fetches(D)).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("RFC 8461 §8.1: a changed policy body under an unchanged id keeps the old policy")
+    void changedBodyUnderUnchangedIdKeepsTheOldPolicy() {
+        warm();
+        fetcher.serve(D, TESTING); // the domain edited the policy but not the id
+        clock.advance(Duration.ofHours(1));
+
+        PolicyResolution r = sts.resolve(DOMAIN);
+
+        assertThat(((PolicyResolution.Active) r).policy().mode()).isEqualTo(PolicyMode.ENFORCE);
+        assertThat(fetcher.fetches(D)).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("RFC 8461 §3.2: a policy expires exactly at fetch time + max_age")
+    void expiryIsExactlyAtFetchPlusMaxAge() {
+        warm();
+        clock.advance(Duration.ofSeconds(86_400).minusMillis(1));
+        assertThat(((PolicyResolution.Active) sts.resolve(DOMAIN)).fresh()).isFalse();
+        assertThat(fetcher.fetches(D)).isEqualTo(1);
+
+        clock.advance(Duration.ofMillis(1));
+        PolicyResolution atExpiry = sts.resolve(DOMAIN);
+
+        assertThat(((PolicyResolution.Active) atExpiry).fresh()).isTrue();
+        assertThat(fetcher.fetches(D)).isEqualTo(2);
+        assertThat(store.get(DOMAIN).fetchedAt()).isEqualTo(clock.instant());
+    }
+
+    @Test
+    @DisplayName("RFC 8461 §3.2: max_age 0 is used for this delivery and never served from the cache")
+    void maxAgeZeroIsUsedOnceAndNotCached() {
+        dns.records(RECORD, "v=STSv1; id=1");
+        fetcher.serve(D, policy("enforce", 0, "mx1.example.com"));
+
+        PolicyResolution first = sts.resolve(DOMAIN);
+        PolicyResolution second = sts.resolve(DOMAIN);
+
+        assertThat(((PolicyResolution.Active) first).fresh()).isTrue();
+        assertThat(((PolicyResolution.Active) first).policy().maxAge()).isZero();
+        assertThat(((PolicyResolution.Active) second).fresh()).isTrue();
+        assertThat(fetcher.fetches(D)).isEqualTo(2);
+        assertThat(store.get(DOMAIN)).isNull();
+    }
+
+    @Test
+    @DisplayName("RFC 8461 §3.2: a max_age 0 policy under a new id replaces the cached policy")
+    void maxAgeZeroReplacesTheCachedPolicy() {
+        warm();
+        dns.records(RECORD, "v=STSv1; id=2");
+        fetcher.serve(D, policy("none", 0));
+
+        PolicyResolution r = sts.resolve(DOMAIN);
+
+        assertThat(r.policyToApply().mode()).isEqualTo(PolicyMode.NONE);
+        assertThat(store.get(DOMAIN)).isNull();
+    }
+
+    @Test
+    @DisplayName("RFC 8461 §3.3: a failed fetch falls back to the unexpired cached policy, reported with the fallback marker")
+    void aFailedFetchFallsBackToTheCachedPolicy() {
+        PolicyResolution.Active before = warm();
+        dns.records(RECORD, "v=STSv1; id=2");
+        fetcher.then(D, new FetchResult.NotServed(404, null));
+
+        PolicyResolution r = sts.resolve(DOMAIN);
+
+        assertThat(r).isInstanceOf(PolicyResolution.TemporaryFailure.class);
+        PolicyResolution.TemporaryFailure failure = (PolicyResolution.TemporaryFailure) r;
+        assertThat(failure.reason()).isEqualTo(PolicyResolution.Reason.FETCH_FAILED);
+        assertThat(failure.fallback()).isEqualTo(before.cached());
+        assertThat(failure.policyToApply()).isEqualTo(before.policy());
+        assertThat(failure.detail()).contains("HTTP status 404", "applying the cached policy of record id 1");
+        TlsRptFacts facts = failure.tlsRpt();
+        assertThat(facts.policyType()).isEqualTo("sts");
+        assertThat(facts.resultType()).isEqualTo(ResultType.STS_POLICY_FETCH_ERROR);
+        assertThat(facts.failureReasonCode()).isEqualTo("http-status-404+fallback-to-cached-policy");
+        assertThat(facts.fallbackToCachedPolicy()).isTrue();
+        assertThat(facts.policyString()).isEqualTo(before.tlsRpt().policyString());
+        assertThat(store.get(DOMAIN)).isEqualTo(before.cached());
+    }
+
+    @Test
+    @DisplayName("RFC 8460 §4.3.2.2: a WebPKI failure with a cache is reported as sts-webpki-invalid with fallback")
+    void aWebPkiFailureKeepsItsResultType() {
+        warm();
+        dns.records(RECORD, "v=STSv1; id=2");
+        fetcher.then(D, new FetchResult.Failed(FetchFailure.CERTIFICATE_EXPIRED, "expired", null));
+
+        TlsRptFacts facts = sts.resolve(DOMAIN).tlsRpt();
+
+        assertThat(facts.resultType()).isEqualTo(ResultType.STS_WEBPKI_INVALID);
+        assertThat(facts.failureReasonCode()).isEqualTo("certificate-expired+fallback-to-cached-policy");
+    }
+
+    @Test
+    @DisplayName("RFC 8461 §3.2: an invalid new policy falls back to the cached one, reported as sts-policy-invalid")
+    void anInvalidNewPolicyFallsBack() {
+        warm();
+        dns.records(RECORD, "v=STSv1; id=2");
+        fetcher.then(D, ScriptedFetcher.invalid("version: STSv1\nmode: enforce\nmax_age: 1\n"));
+
+        PolicyResolution r = sts.resolve(DOMAIN);
+
+        assertThat(((PolicyResolution.TemporaryFailure) r).reason()).isEqualTo(PolicyResolution.Reason.POLICY_INVALID);
+        assertThat(r.policyToApply().mode()).isEqualTo(PolicyMode.ENFORCE);
+        assertThat(r.tlsRpt().resultType()).isEqualTo(ResultType.STS_POLICY_INVALID);
+        assertThat(r.tlsRpt().failureReasonCode()).isEqualTo("policy-missing-mx+fallback-to-cached-policy");
+    }
+
+    @Test
+    @DisplayName("RFC 8461 §5.1: a temporary DNS failure falls back to the unexpired cached policy")
+    void aTemporaryDnsFailureFallsBackToTheCache() {
+        PolicyResolution.Active before = warm();
+        dns.temporaryFailure(RECORD, "SERVFAIL");
+
+        PolicyResolution r = sts.resolve(DOMAIN);
+
+        assertThat(((PolicyResolution.TemporaryFailure) r).reason()).isEqualTo(PolicyResolution.Reason.DNS_FAILURE);
+        assertThat(((PolicyResolution.TemporaryFailure) r).fallback()).isEqualTo(before.cached());
+        assertThat(r.tlsRpt().resultType()).isEqualTo(ResultType.STS_POLICY_FETCH_ERROR);
+        assertThat(r.tlsRpt().failureReasonCode()).isEqualTo("dns-temporary-failure+fallback-to-cached-policy");
+        assertThat(fetcher.fetches(D)).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("RFC 8461 §3.1, §5.1: a vanished record does not end an unexpired cached policy")
+    void aVanishedRecordFallsBackToTheCache() {
+        PolicyResolution.Active before = warm();
+        dns.nxdomain(RECORD);
+
+        PolicyResolution r = sts.resolve(DOMAIN);
+
+        assertThat(((PolicyResolution.TemporaryFailure) r).reason()).isEqualTo(PolicyResolution.Reason.NO_RECORD);
+        assertThat(r.policyToApply()).isEqualTo(before.policy());
+        assertThat(r.tlsRpt().failureReasonCode()).isEqualTo("sts-record-absent+fallback-to-cached-policy");
+        assertThat(store.get(DOMAIN)).isEqualTo(before.cached());
+    }
+
+    @Test
+    @DisplayName("RFC 8461 §3.1, §5.1: multiple records do not end an unexpired cached policy")
+    void multipleRecordsFallBackToTheCache() {
+        warm();
+        dns.records(RECORD, "v=STSv1; id=2", "v=STSv1; id=3");
+
+        PolicyResolution r = sts.resolve(DOMAIN);
+
+        assertThat(((PolicyResolution.TemporaryFailure) r).reason()).isEqualTo(PolicyResolution.Reason.MULTIPLE_RECORDS);
+        assertThat(r.policyToApply().mode()).isEqualTo(PolicyMode.ENFORCE);
+        assertThat(r.tlsRpt().failureReasonCode()).isEqualTo("sts-record-multiple+fallback-to-cached-policy");
+        assertThat(fetcher.fetches(D)).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("RFC 8461 §3.1, §5.1: an invalid record does not end an unexpired cached policy")
+    void anInvalidRecordFallsBackToTheCache() {
+        warm();
+        dns.records(RECORD, "v=STSv1; id=not-valid!");
+
+        PolicyResolution r = sts.resolve(DOMAIN);
+
+        assertThat(((PolicyResolution.TemporaryFailure) r).reason()).isEqualTo(PolicyResolution.Reason.INVALID_RECORD);
+        assertThat(r.policyToApply().mode()).isEqualTo(PolicyMode.ENFORCE);
+        assertThat(r.tlsRpt().failureReasonCode()).isEqualTo("sts-record-invalid-id+fallback-to-cached-policy");
+        assertThat(((PolicyResolution.TemporaryFailure) r).detail()).contains("invalid STS record 'v=STSv1; id=not-valid!'");
+    }
+
+    @Test
+    @DisplayName("RFC 8461 §3.3: a failed fetch without a cache is no policy, reported as an sts failure")
+    void aFailedFetchWithoutCacheIsNoPolicy() {
+        dns.records(RECORD, "v=STSv1; id=1");
+        fetcher.then(D, new FetchResult.Failed(FetchFailure.TIMEOUT, "timeout", null));
+
+        PolicyResolution r = sts.resolve(DOMAIN);
+
+        assertThat(r).isInstanceOf(PolicyResolution.NoPolicy.class);
+        assertThat(((PolicyResolution.NoPolicy) r).reason()).isEqualTo(PolicyResolution.Reason.FETCH_FAILED);
+        assertThat(r.policyToApply()).isNull();
+        TlsRptFacts facts = r.tlsRpt();
+        assertThat(facts.policyType()).isEqualTo("sts");
+        assertThat(facts.resultType()).isEqualTo(ResultType.STS_POLICY_FETCH_ERROR);
+        assertThat(facts.failureReasonCode()).isEqualTo("timeout");
+        assertThat(facts.fallbackToCachedPolicy()).isFalse();
+        assertThat(facts.policyString()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("RFC 8460 §4.5: an invalid policy without a cache is reported with the policy lines as served")
+    void anInvalidPolicyWithoutCacheReportsTheServedLines() {
+        dns.records(RECORD, "v=STSv1; id=1");
+        fetcher.then(D, ScriptedFetcher.invalid("version: STSv1\r\nmode: enforce\r\nmax_age: 1\r\n"));
+
+        PolicyResolution r = sts.resolve(DOMAIN);
+
+        assertThat(((PolicyResolution.NoPolicy) r).reason()).isEqualTo(PolicyResolution.Reason.POLICY_INVALID);
+        assertThat(r.tlsRpt().resultType()).isEqualTo(ResultType.STS_POLICY_INVALID);
+        assertThat(r.tlsRpt().policyString()).containsExactly("version: STSv1", "mode: enforce", "max_age: 1");
+    }
+
+    @Test
+    @DisplayName("ambiguity A5: a temporary DNS failure without a cache is a temporary failure without fallback")
+    void aTemporaryDnsFailureWithoutCacheIsATemporaryFailure() {
+        dns.temporaryFailure(RECORD, "SERVFAIL");
+
+        PolicyResolution r = sts.resolve(DOMAIN);
+
+        assertThat(r).isInstanceOf(PolicyResolution.TemporaryFailure.class);
+        assertThat(((PolicyResolution.TemporaryFailure) r).fallback()).isNull();
+        assertThat(((PolicyResolution.TemporaryFailure) r).reason()).isEqualTo(PolicyResolution.Reason.DNS_FAILURE);
+        assertThat(r.policyToApply()).isNull();
+        assertThat(r.tlsRpt().policyType()).isEqualTo("no-policy-found");
+        assertThat(fetcher.totalFetches()).isZero();
+    }
+
+    @Test
+    @DisplayName("RFC 8461 §3.1: no STS record (NXDOMAIN, NODATA, other TXT only) is no policy, with nothing to report")
+    void noRecordIsNoPolicy() {
+        for (TxtAnswer answer : List.of(new TxtAnswer.NoRecords(true), new TxtAnswer.NoRecords(false),
+                new TxtAnswer.Records(List.of("v=spf1 -all", "v=STSv10; id=1")))) {
+            dns.answer(RECORD, answer);
+            PolicyResolution r = sts.resolve(DOMAIN);
+            assertThat(r).isInstanceOf(PolicyResolution.NoPolicy.class);
+            assertThat(((PolicyResolution.NoPolicy) r).reason()).isEqualTo(PolicyResolution.Reason.NO_RECORD);
+            assertThat(r.tlsRpt()).isEqualTo(new TlsRptFacts("no-policy-found", DOMAIN, List.of(), List.of(), null, null, false));
+        }
+        assertThat(fetcher.totalFetches()).isZero();
+    }
+
+    @Test
+    @DisplayName("RFC 8461 §3.1: two STS records and no cache is no policy")
+    void multipleRecordsWithoutCacheIsNoPolicy() {
+        dns.records(RECORD, "v=STSv1; id=1", "v=STSv1; id=2");
+        PolicyResolution r = sts.resolve(DOMAIN);
+        assertThat(((PolicyResolution.NoPolicy) r).reason()).isEqualTo(PolicyResolution.Reason.MULTIPLE_RECORDS);
+        assertThat(((PolicyResolution.NoPolicy) r).detail()).isEqualTo("2 STS records at _mta-sts.example.com (RFC 8461 §3.1)");
+    }
+
+    @Test
+    @DisplayName("RFC 8461 §3.3: an expired cached policy is not a fallback, and is dropped when the fetch fails")
+    void anExpiredCacheIsNotAFallback() {
+        warm();
+        clock.advance(Duration.ofDays(2));
+        fetcher.then(D, new FetchResult.NotServed(500, null));
+
+        PolicyResolution r = sts.resolve(DOMAIN);
+
+        assertThat(r).isInstanceOf(PolicyResolution.NoPolicy.class);
+        assertThat(store.get(DOMAIN)).isNull();
+    }
+
+    @Test
+    @DisplayName("RFC 8461 §3.3: after a failed fetch the same domain and id are not fetched again for 5 minutes")
+    void aFailedFetchIsNotRetriedForFiveMinutes() {
+        dns.records(RECORD, "v=STSv1; id=1");
+        fetcher.then(D, new FetchResult.NotServed(503, null), fetched(ENFORCE));
+
+        assertThat(sts.resolve(DOMAIN)).isInstanceOf(PolicyResolution.NoPolicy.class);
+        clock.advance(Duration.ofMinutes(5).minusMillis(1));
+        PolicyResolution during = sts.resolve(DOMAIN);
+        assertThat(during).isInstanceOf(PolicyResolution.NoPolicy.class);
+        assertThat(((PolicyResolution.NoPolicy) during).detail()).contains("HTTP status 503",
+                "not fetched again before 2026-11-28T00:05:00Z");
+        assertThat(during.tlsRpt().failureReasonCode()).isEqualTo("http-status-503");
+        assertThat(fetcher.fetches(D)).isEqualTo(1);
+
+        clock.advance(Duration.ofMillis(1));
+        assertThat(sts.resolve(DOMAIN)).isInstanceOf(PolicyResolution.Active.class);
+        assertThat(fetcher.fetches(D)).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("RFC 8461 §3.3: the fetch back-off is per id: a new id is fetched at once")
+    void aNewIdIsFetchedDuringTheBackOff() {
+        dns.records(RECORD, "v=STSv1; id=1");
+        fetcher.then(D, new FetchResult.NotServed(503, null), fetched(ENFORCE));
+        sts.resolve(DOMAIN);
+        clock.advance(Duration.ofMinutes(1));
+        dns.records(RECORD, "v=STSv1; id=2");
+
+        assertThat(sts.resolve(DOMAIN)).isInstanceOf(PolicyResolution.Active.class);
+        assertThat(fetcher.fetches(D)).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("RFC 8461 §3.3: during the back-off an unexpired cached policy still applies")
+    void theBackOffKeepsTheFallback() {
+        warm();
+        dns.records(RECORD, "v=STSv1; id=2");
+        fetcher.then(D, new FetchResult.NotServed(503, null));
+        sts.resolve(DOMAIN);
+        clock.advance(Duration.ofMinutes(2));
+
+        PolicyResolution r = sts.resolve(DOMAIN);
+
+        assertThat(((PolicyResolution.TemporaryFailure) r).fallback()).isNotNull();
+        assertThat(fetcher.fetches(D)).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("the fetch back-off is a setting")
+    void theBackOffIsASetting() {
+        try (MtaSts noBackoff = MtaSts.builder().txtResolver(dns).fetcher(fetcher).clock(clock)
+                .proactiveRefresh(false).fetchBackoff(Duration.ZERO).build()) {
+            dns.records(RECORD, "v=STSv1; id=1");
+            fetcher.then(D, new FetchResult.NotServed(503, null));
+            noBackoff.resolve(DOMAIN);
+            noBackoff.resolve(DOMAIN);
+            assertThat(fetcher.fetches(D)).isEqualTo(2);
+        }
+    }
+
+    @Test
+    @DisplayName("RFC 8461 §8.3: a cached mode-none policy whose record is gone is evicted")
+    void aModeNonePolicyWhoseRecordIsGoneIsEvicted() {
+        dns.records(RECORD, "v=STSv1; id=1");
+        fetcher.serve(D, policy("none", 86_400));
+        PolicyResolution none = sts.resolve(DOMAIN);
+        assertThat(none.tlsRpt().policyType()).isEqualTo("no-policy-found");
+        assertThat(store.get(DOMAIN)).isNotNull();
+        dns.nxdomain(RECORD);
+
+        PolicyResolution r = sts.resolve(DOMAIN);
+
+        assertThat(r).isInstanceOf(PolicyResolution.NoPolicy.class);
+        assertThat(((PolicyResolution.NoPolicy) r).detail()).endsWith("the cached mode-none policy was removed");
+        assertThat(r.tlsRpt().hasFailure()).isFalse();
+        assertThat(store.get(DOMAIN)).isNull();
+    }
+
+    @Test
+    @DisplayName("RFC 8461 §3.1: a record gone with an expired cached policy is no policy, and the entry is dropped")
+    void aRecordGoneWithAnExpiredCacheIsNoPolicy() {
+        warm();
+        clock.advance(Duration.ofDays(1));
+        dns.nxdomain(RECORD);
+        assertThat(sts.resolve(DOMAIN)).isInstanceOf(PolicyResolution.NoPolicy.class);
+        assertThat(store.get(DOMAIN)).isNull();
+    }
+
+    @Test
+    @DisplayName("a policy cached by another instance (a shared or restored store) is used without a fetch")
+    void aPolicyInTheStoreIsUsedWithoutAFetch() {
+        CachedPolicy cached = CachedPolicy.of(DOMAIN, "1", org.mtasts.core.StsPolicy.parse(ENFORCE).orElseThrow(),
+                ENFORCE, clock.instant().minusSeconds(60));
+        store.put(cached);
+        dns.records(RECORD, "v=STSv1; id=1");
+
+        PolicyResolution r = sts.resolve(DOMAIN);
+
+        assertThat(((PolicyResolution.Active) r).cached()).isSameAs(cached);
+        assertThat(fetcher.totalFetches()).isZero();
+    }
+
+    @Test
+    @DisplayName("resolveAsync gives the same answers as resolve")
+    void resolveAsyncAgreesWithResolve() throws Exception {
+        dns.records(RECORD, "v=STSv1; id=1");
+        fetcher.serve(D, ENFORCE);
+        PolicyResolution first = sts.resolveAsync(DOMAIN).get(5, TimeUnit.SECONDS);
+        PolicyResolution second = sts.resolveAsync(DOMAIN).get(5, TimeUnit.SECONDS);
+        assertThat(((PolicyResolution.Active) first).fresh()).isTrue();
+        assertThat(second).isSameAs(sts.resolve(DOMAIN));
+        dns.temporaryFailure(RECORD, "SERVFAIL");
+        assertThat(sts.resolveAsync(DOMAIN).get(5, TimeUnit.SECONDS).kind()).isEqualTo(PolicyResolution.Kind.TEMPORARY_FAILURE);
+    }
+
+    @Test
+    @DisplayName("a resolver that throws or fails its future is a temporary DNS failure, not an exception")
+    void aBrokenResolverIsContained() {
+        try (MtaSts throwing = MtaSts.builder().txtResolver(name -> {
+            throw new IllegalStateException("boom\r\ninjected");
+        }).fetcher(fetcher).clock(clock).proactiveRefresh(false).build()) {
+            PolicyResolution r = throwing.resolve(DOMAIN);
+            assertThat(((PolicyResolution.TemporaryFailure) r).reason()).isEqualTo(PolicyResolution.Reason.DNS_FAILURE);
+            assertThat(((PolicyResolution.TemporaryFailure) r).detail())
+                    .isEqualTo("the TXT lookup failed: IllegalStateException: boom\\u000d\\u000ainjected");
+        }
+        try (MtaSts failing = MtaSts.builder().txtResolver(name -> CompletableFuture.failedFuture(new RuntimeException("x")))
+                .fetcher(fetcher).clock(clock).proactiveRefresh(false).build()) {
+            assertThat(failing.resolveAsync(DOMAIN).join().kind()).isEqualTo(PolicyResolution.Kind.TEMPORARY_FAILURE);
+        }
+    }
+
+    @Test
+    @DisplayName("a fetcher that throws is a fetch failure, not an exception")
+    void aBrokenFetcherIsContained() {
+        dns.records(RECORD, "v=STSv1; id=1");
+        try (MtaSts broken = MtaSts.builder().txtResolver(dns).fetcher(domain -> {
+            throw new IllegalStateException("fetcher bug");
+        }).clock(clock).proactiveRefresh(false).build()) {
+            PolicyResolution r = broken.resolve(DOMAIN);
+            assertThat(((PolicyResolution.NoPolicy) r).reason()).isEqualTo(PolicyResolution.Reason.FETCH_FAILED);
+            assertThat(r.tlsRpt().failureReasonCode()).isEqualTo("io-error");
+        }
+    }
+
+    @Test
+    @DisplayName("a store that throws is an internal error, not an exception")
+    void aBrokenStoreIsContained() {
+        PolicyStore broken = new PolicyStore() {
+            @Override
+            public CachedPolicy get(DomainName domain) {
+                throw new IllegalStateException("redis down");
+            }
+
+            @Override
+            public void put(CachedPolicy policy) { }
+
+            @Override
+            public void remove(DomainName domain) { }
+
+            @Override
+            public void forEach(java.util.function.Consumer<? super CachedPolicy> action) { }
+        };
+        dns.records(RECORD, "v=STSv1; id=1");
+        try (MtaSts sts2 = MtaSts.builder().txtResolver(dns).fetcher(fetcher).store(broken).clock(clock)
+                .proactiveRefresh(false).build()) {
+            PolicyResolution r = sts2.resolve(DOMAIN);
+            assertThat(((PolicyResolution.TemporaryFailure) r).reason()).isEqualTo(PolicyResolution.Reason.INTERNAL_ERROR);
+            assertThat(((PolicyResolution.TemporaryFailure) r).detail()).contains("redis down");
+        }
+    }
+
+    @Test
+    @DisplayName("an interrupted resolve returns a temporary failure and keeps the interrupt flag")
+    void anInterruptedResolveKeepsTheFlag() {
+        dns.records(RECORD, "v=STSv1; id=1");
+        FakeTxtResolver.Hold hold = dns.hold(RECORD);
+        Thread.currentThread().interrupt();
+        try {
+            PolicyResolution r = sts.resolve(DOMAIN);
+            assertThat(((PolicyResolution.TemporaryFailure) r).reason()).isEqualTo(PolicyResolution.Reason.INTERRUPTED);
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+            hold.release();
+        }
+    }
+
+    @Test
+    @DisplayName("without a resolver, build() loads one with ServiceLoader (mtasts-dns is on the test class path)")
+    void buildLoadsAResolverWithServiceLoader() {
+        try (MtaSts loaded = MtaSts.builder().fetcher(fetcher).proactiveRefresh(false).build()) {
+            assertThat(loaded).isNotNull();
+        }
+    }
+
+    @Test
+    @DisplayName("without a resolver and without mtasts-dns, build() says what to add")
+    void buildWithoutResolverNamesMtastsDns() {
+        Thread thread = Thread.currentThread();
+        ClassLoader saved = thread.getContextClassLoader();
+        // A class loader that sees no META-INF/services of the test class path.
+        thread.setContextClassLoader(ClassLoader.getPlatformClassLoader());
+        try {
+            assertThatIllegalStateException().isThrownBy(() -> MtaSts.builder().fetcher(fetcher).build())
+                    .withMessage("no TxtResolver: call txtResolver(...) or add mtasts-dns (org.mtasts:mtasts-dns) "
+                            + "to the class or module path");
+        } finally {
+            thread.setContextClassLoader(saved);
+        }
+    }
+
+    @Test
+    @DisplayName("a fetcher excludes the default fetcher's settings")
+    void aFetcherExcludesClientSettings() {
+        assertThatIllegalStateException().isThrownBy(() -> MtaSts.builder().txtResolver(dns).fetcher(fetcher)
+                        .client(new OkHttpClient()).build())
+                .withMessageStartingWith("fetcher(...) was set");
+    }
+
+    @Test
+    @DisplayName("the default fetcher is an HttpsPolicyFetcher built from the client settings, closed with the service")
+    void theDefaultFetcherIsBuiltAndOwned() {
+        try (MtaSts own = MtaSts.builder().txtResolver(dns).clock(clock).addressFilter(AddressFilter.ANY)
+                .proactiveRefresh(false).build()) {
+            assertThat(own.store()).isInstanceOf(InMemoryPolicyStore.class);
+            assertThat(own.proactiveRefresh()).isFalse();
+        }
+    }
+
+    @Test
+    @DisplayName("builder durations are checked eagerly")
+    void builderChecksDurations() {
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> MtaSts.builder().fetchBackoff(Duration.ofDays(2)))
+                .withMessage("fetchBackoff PT48H is not in [PT0S, PT24H]");
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> MtaSts.builder().refreshConcurrency(0))
+                .withMessage("refreshConcurrency 0 is not in 1..1000");
+    }
+
+    @Test
+    @DisplayName("TLS-RPT facts reject inconsistent values")
+    void tlsRptFactsAreValidated() {
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> new TlsRptFacts("tlsa", DOMAIN, List.of(), List.of(), null, null, false))
+                .withMessage("policyType 'tlsa' is not sts or no-policy-found");
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> new TlsRptFacts("sts", DOMAIN, List.of(), List.of(), null, null, true));
+        assertThat(TlsRptFacts.lines("a\r\nb\nc")).containsExactly("a", "b", "c");
+        assertThat(TlsRptFacts.lines("")).isEmpty();
+        assertThat(Instant.EPOCH).isBefore(clock.instant());
+    }
+}
