@@ -77,7 +77,9 @@ final class CheckCommand implements Callable<Integer> {
     }
 
     static DnsjavaResolver resolver(@Nullable String server, Duration timeout) {
-        DnsjavaResolver.Builder b = DnsjavaResolver.builder().timeout(timeout).deadline(timeout.multipliedBy(3));
+        // A diagnostic sees every answer fresh: no TTL cache.
+        DnsjavaResolver.Builder b = DnsjavaResolver.builder().timeout(timeout).deadline(timeout.multipliedBy(3))
+                .cacheOthers(false);
         if (server != null) {
             b.server(hostPort(server, "--dns"));
         }

@@ -264,7 +264,8 @@ final class DomainCheck {
         }
         FetchResult.Failed failed = (FetchResult.Failed) result;
         FetchFailure failure = failed.failure();
-        if (failure == FetchFailure.CONNECT || failure == FetchFailure.TLS_HANDSHAKE) {
+        if (failure == FetchFailure.CONNECT || failure == FetchFailure.TLS_HANDSHAKE || failure == FetchFailure.IO
+                || failure == FetchFailure.TIMEOUT) {
             StsPolicy overHttp = fetchOverHttp(domain);
             if (overHttp != null) {
                 findings.add(Finding.error("policy-http-only", "The policy is served over plain HTTP only: " + url

@@ -93,7 +93,7 @@ final class GenerateCommand implements Callable<Integer> {
         StsPolicy policy;
         try {
             policy = builder.build();
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | IllegalStateException e) {
             throw new MtastsCli.UsageException(e.getMessage() + "; give at least one --mx");
         }
         StsRecord record;

@@ -1,0 +1,20 @@
+package org.mtasts.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import tools.jackson.databind.JsonNode;
+
+/** Runs the CLI in-process and keeps what it printed. */
+record Cli(int exitCode, String out, String err) {
+
+    static Cli run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = MtastsCli.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new Cli(code, out.toString(), err.toString());
+    }
+
+    JsonNode json() {
+        return Json.MAPPER.readTree(out);
+    }
+}
