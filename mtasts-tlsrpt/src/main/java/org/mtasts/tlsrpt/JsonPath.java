@@ -31,6 +31,11 @@ final class JsonPath {
         depth--;
     }
 
+    /** Returns whether the innermost step is the member {@code name}. */
+    boolean isAt(String name) {
+        return depth > 0 && name.equals(names[depth - 1]);
+    }
+
     /** Returns the path, starting with {@code $}. */
     @Override
     public String toString() {

@@ -67,8 +67,17 @@ final class ReportParser {
         return detailCount;
     }
 
-    /** Returns where the reader is, for errors raised by the JSON parser itself. */
+    /**
+     * Returns where the reader is, for errors raised by the JSON parser itself. Jackson reads the
+     * start of a value together with its member name, so an error there belongs to that member.
+     */
     String currentPath() {
+        if (p.currentToken() == JsonToken.PROPERTY_NAME) {
+            String name = p.currentName();
+            if (name != null && !path.isAt(name)) {
+                return path.member(name);
+            }
+        }
         return path.toString();
     }
 
@@ -87,7 +96,7 @@ final class ReportParser {
         String contact = null;
         String reportId = null;
         int seen = 0;
-        for (String name = p.nextName(); name != null; name = p.nextName()) {
+        for (String name = nextName(); name != null; name = nextName()) {
             int bit;
             switch (name) {
                 case "organization-name":
@@ -158,7 +167,7 @@ final class ReportParser {
         Instant start = null;
         Instant end = null;
         String endText = null;
-        for (String name = p.nextName(); name != null; name = p.nextName()) {
+        for (String name = nextName(); name != null; name = nextName()) {
             boolean isStart = name.equals("start-datetime");
             if (!isStart && !name.equals("end-datetime")) {
                 unknownMember(name);
@@ -247,7 +256,7 @@ final class ReportParser {
         entryDetailSum = 0;
         entryDetailsPresent = false;
         boolean detailsSeen = false;
-        for (String name = p.nextName(); name != null; name = p.nextName()) {
+        for (String name = nextName(); name != null; name = nextName()) {
             switch (name) {
                 case "policy":
                     if (policy != null) {
@@ -306,7 +315,7 @@ final class ReportParser {
         String domain = null;
         boolean domainSeen = false;
         List<String> mx = null;
-        for (String name = p.nextName(); name != null; name = p.nextName()) {
+        for (String name = nextName(); name != null; name = nextName()) {
             switch (name) {
                 case "policy-type":
                     if (type != null) {
@@ -470,7 +479,7 @@ final class ReportParser {
 
     private void summary() {
         expectObject("summary");
-        for (String name = p.nextName(); name != null; name = p.nextName()) {
+        for (String name = nextName(); name != null; name = nextName()) {
             boolean success = name.equals("total-successful-session-count");
             if (!success && !name.equals("total-failure-session-count")) {
                 unknownMember(name);
@@ -550,7 +559,7 @@ final class ReportParser {
         String additional = null;
         String reason = null;
         int seen = 0;
-        for (String name = p.nextName(); name != null; name = p.nextName()) {
+        for (String name = nextName(); name != null; name = nextName()) {
             int bit;
             switch (name) {
                 case "result-type":
@@ -658,6 +667,15 @@ final class ReportParser {
             count = 0;
         }
         return new FailureDetails(type, sendingIp, mxHostname, mxHelo, receivingIp, count, additional, reason);
+    }
+
+    /**
+     * Returns the next member name, or null at the end of the object. Reads the name token only
+     * (not the value, as {@code JsonParser.nextName()} does), so that an error in the value is
+     * reported with the member's path.
+     */
+    private @Nullable String nextName() {
+        return p.nextToken() == JsonToken.PROPERTY_NAME ? p.currentName() : null;
     }
 
     private void checkIp(@Nullable String ip) {

@@ -301,7 +301,7 @@ public final class TlsReportReader {
             return invalid(f.error, parser, warnings);
         } catch (StreamConstraintsException e) {
             return invalid(error(ReportError.Kind.LIMIT_EXCEEDED, parser, e.getLocation(),
-                    Texts.printable(String.valueOf(e.getOriginalMessage()), 300)), parser, warnings);
+                    limitMessage(String.valueOf(e.getOriginalMessage()))), parser, warnings);
         } catch (JacksonException e) {
             IOException io = ioCause(e);
             if (io == null) {
@@ -319,6 +319,16 @@ public final class TlsReportReader {
                 decompressed.close(); // releases the Inflater; the caller's stream stays open
             }
         }
+    }
+
+    /** Names the reader setting behind a limit Jackson enforced. */
+    private static String limitMessage(String jackson) {
+        String lower = jackson.toLowerCase(Locale.ROOT);
+        String setting = lower.contains("document length") ? "maxJsonBytes"
+                : lower.contains("nesting depth") ? "maxNestingDepth"
+                : lower.contains("number") ? "a number longer than 100 digits"
+                : "maxStringLength";
+        return Texts.printable(jackson, 300) + " (TlsReportReader.Builder: " + setting + ")";
     }
 
     private static @Nullable IOException ioCause(Throwable e) {
@@ -525,9 +535,10 @@ public final class TlsReportReader {
             this.message = message;
         }
 
-        void limit(long newLimit, String newMessage) {
+        void limit(long newLimit, String newMessage) throws LimitExceeded {
             this.limit = newLimit;
             this.message = newMessage;
+            count(0); // bytes already buffered count too
         }
 
         @Override
