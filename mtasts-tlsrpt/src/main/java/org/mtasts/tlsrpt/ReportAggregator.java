@@ -35,7 +35,8 @@ import org.mtasts.core.DomainName;
  * recorded. Take a day's reports with {@link #takeReports(LocalDate)} once the day is over (RFC 8460
  * §4.1 suggests a random delay of up to four hours before sending); a session recorded for that day
  * after it was taken lands in a new partial report for the day, which {@link
- * TlsReport#merge(TlsReport)} combines with the first.
+ * TlsReport#merge(TlsReport)} combines with the first. (A session whose count races with the
+ * taking itself, within the same microseconds, may be missed: take a day once it is over.)
  *
  * <p><b>Several nodes.</b> Reports of one organization and day carry the same {@code report-id}
  * ({@code yyyyMMdd.<policy-domain>@<submitter>}), so the partial reports of several MTA nodes merge
@@ -222,6 +223,16 @@ public final class ReportAggregator {
         Day d = days.remove(day.toEpochDay());
         if (d == null) {
             return List.of();
+        }
+        // Detach the day's cells first, so that later sessions of that day start new cells (and a new
+        // partial report) instead of counting into cells nobody reads any more.
+        for (Cell cell : d.cells) {
+            Counted owner = cell.owner;
+            synchronized (owner) {
+                if (owner.cell == cell) {
+                    owner.cell = null;
+                }
+            }
         }
         List<TlsReport> reports = build(day, d);
         forgetUnusedSince(day.toEpochDay());
