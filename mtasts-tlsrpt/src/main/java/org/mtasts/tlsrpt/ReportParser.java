@@ -9,6 +9,7 @@ import org.mtasts.core.DomainName;
 import org.mtasts.core.ResultType;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.core.json.JsonFactory;
 
@@ -429,7 +430,7 @@ final class ReportParser {
 
     /** Returns the number of strings if the text is a JSON array of strings, else -1. */
     private int jsonArrayLength(String text) {
-        try (JsonParser inner = factory.createParser(text)) {
+        try (JsonParser inner = factory.createParser(ObjectReadContext.empty(), text)) {
             if (inner.nextToken() != JsonToken.START_ARRAY) {
                 return -1;
             }
@@ -696,7 +697,7 @@ final class ReportParser {
         }
         JsonParser.NumberType type = p.getNumberType();
         if (type == JsonParser.NumberType.BIG_INTEGER) {
-            throw fail(ReportError.Kind.INVALID_VALUE, "the count " + Texts.quote(p.getText()) + " is too large");
+            throw fail(ReportError.Kind.INVALID_VALUE, "the count " + Texts.quote(p.getString()) + " is too large");
         }
         long value = p.getLongValue();
         if (value < 0) {

@@ -8,11 +8,11 @@ import net.jqwik.api.Combinators;
 import org.mtasts.core.ResultType;
 
 /** jqwik generators for reports: any value the model holds, including the odd ones real senders send. */
-public final class ReportArbitraries {
+final class ReportArbitraries {
     private ReportArbitraries() {}
 
     /** Any string: ASCII mostly, some control characters, some non-ASCII. */
-    public static Arbitrary<String> text() {
+    static Arbitrary<String> text() {
         return Arbitraries.oneOf(
                 Arbitraries.strings().ascii().ofMaxLength(16),
                 Arbitraries.strings().all().ofMaxLength(8),
@@ -20,11 +20,11 @@ public final class ReportArbitraries {
                         "2001:db8::1", "192.0.2.1", "x.x.x.x", "version: STSv1"));
     }
 
-    public static Arbitrary<String> nullableText() {
+    static Arbitrary<String> nullableText() {
         return text().injectNull(0.3);
     }
 
-    public static Arbitrary<Instant> instants() {
+    static Arbitrary<Instant> instants() {
         return Arbitraries.oneOf(
                 Arbitraries.longs().between(DateTimes.MIN.getEpochSecond(), DateTimes.MAX.getEpochSecond())
                         .flatMap(s -> Arbitraries.integers().between(0, 999_999_999)
@@ -32,41 +32,41 @@ public final class ReportArbitraries {
                 Arbitraries.longs().between(0, 4_102_444_800L).map(s -> Instant.ofEpochSecond(s - s % 86_400)));
     }
 
-    public static Arbitrary<DateRange> dateRanges() {
+    static Arbitrary<DateRange> dateRanges() {
         return Combinators.combine(instants(), instants()).as(DateRange::new);
     }
 
-    public static Arbitrary<Long> counts() {
+    static Arbitrary<Long> counts() {
         return Arbitraries.oneOf(Arbitraries.longs().between(0, 1000), Arbitraries.longs().greaterOrEqual(0));
     }
 
-    public static Arbitrary<ResultType> resultTypes() {
+    static Arbitrary<ResultType> resultTypes() {
         return Arbitraries.oneOf(Arbitraries.of(ResultType.registered()), text().map(ResultType::of));
     }
 
-    public static Arbitrary<PolicyDetails> policies() {
+    static Arbitrary<PolicyDetails> policies() {
         Arbitrary<String> token = Arbitraries.oneOf(Arbitraries.of("sts", "tlsa", "no-policy-found"), text());
         return Combinators.combine(token, text().list().ofMaxSize(5), nullableText(), text().list().ofMaxSize(3))
                 .as((t, strings, domain, mx) -> new PolicyDetails(PolicyType.fromToken(t), t, strings, domain, mx));
     }
 
-    public static Arbitrary<FailureDetails> failureDetails() {
+    static Arbitrary<FailureDetails> failureDetails() {
         return Combinators.combine(resultTypes(), nullableText(), nullableText(), nullableText(), nullableText(),
                 counts(), nullableText(), nullableText()).as(FailureDetails::new);
     }
 
-    public static Arbitrary<PolicyResult> policyResults() {
+    static Arbitrary<PolicyResult> policyResults() {
         return Combinators.combine(policies(), counts(), counts(), failureDetails().list().ofMaxSize(4))
                 .as((p, ok, failed, details) -> new PolicyResult(p, new Summary(ok, failed), details));
     }
 
-    public static Arbitrary<TlsReport> reports() {
+    static Arbitrary<TlsReport> reports() {
         return Combinators.combine(text(), dateRanges(), nullableText(), text(), policyResults().list().ofMaxSize(4))
                 .as(TlsReport::new);
     }
 
     /** Reports of one header, to merge: few distinct policies and details, so that folding happens. */
-    public static Arbitrary<List<TlsReport>> mergeableReports(int n) {
+    static Arbitrary<List<TlsReport>> mergeableReports(int n) {
         Arbitrary<PolicyDetails> policy = Arbitraries.of(
                 PolicyDetails.noPolicyFound(org.mtasts.core.DomainName.of("a.example")),
                 PolicyDetails.tlsa(org.mtasts.core.DomainName.of("mx.a.example"), List.of("3 1 1 aa")),

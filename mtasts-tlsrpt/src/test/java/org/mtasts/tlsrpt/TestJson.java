@@ -15,7 +15,7 @@ public final class TestJson {
     private TestJson() {}
 
     public static Object parse(String json) {
-        try (JsonParser p = FACTORY.createParser(json)) {
+        try (JsonParser p = FACTORY.createParser(tools.jackson.core.ObjectReadContext.empty(), json)) {
             p.nextToken();
             Object value = value(p);
             if (p.nextToken() != null) {
