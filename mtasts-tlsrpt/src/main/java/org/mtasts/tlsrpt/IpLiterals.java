@@ -13,7 +13,35 @@ final class IpLiterals {
 
     /** Returns whether the text is an IPv4 or IPv6 literal. */
     static boolean isValid(String text) {
-        return parse(text) != null;
+        return text.indexOf(':') >= 0 ? parseIpv6(text) != null : isIpv4(text);
+    }
+
+    /** The RFC 3986 dotted quad, checked without allocating. */
+    private static boolean isIpv4(String s) {
+        int octet = 0;
+        int digits = 0;
+        int parts = 0;
+        for (int i = 0, n = s.length(); i <= n; i++) {
+            char c = i < n ? s.charAt(i) : '.';
+            if (c == '.') {
+                if (digits == 0 || ++parts > 4) {
+                    return false;
+                }
+                octet = 0;
+                digits = 0;
+            } else if (c >= '0' && c <= '9') {
+                if (digits > 0 && octet == 0) {
+                    return false; // RFC 3986 dec-octet: no leading zeros
+                }
+                octet = octet * 10 + (c - '0');
+                if (++digits > 3 || octet > 255) {
+                    return false;
+                }
+            } else {
+                return false;
+            }
+        }
+        return parts == 4;
     }
 
     /** Returns the 4 or 16 address bytes, or null if the text is not an IP literal. */

@@ -11,7 +11,10 @@ import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.sym.PropertyNameMatcher;
+import tools.jackson.core.util.Named;
 
 /**
  * Internal: walks the tokens of one report (RFC 8460 §4.4) and hands the pieces to a visitor. Never
@@ -39,9 +42,12 @@ final class ReportParser {
     private final int maxPolicies;
     private final long maxFailureDetails;
     private final JsonPath path = new JsonPath();
+    private final PropertyNameMatcher names;
 
     private int policyCount;
     private long detailCount;
+    private @Nullable String lastGoodDomain;
+    private @Nullable ResultType lastResultType;
 
     // State of the policies[] element being read (one at a time).
     private long successCount;
@@ -50,9 +56,10 @@ final class ReportParser {
     private long entryDetailSum;
     private boolean entryDetailsPresent;
 
-    ReportParser(JsonParser parser, JsonFactory factory, Warnings warnings, ReportVisitor visitor, int maxPolicies,
-            long maxFailureDetails) {
+    ReportParser(JsonParser parser, JsonFactory factory, PropertyNameMatcher names, Warnings warnings,
+            ReportVisitor visitor, int maxPolicies, long maxFailureDetails) {
         this.p = parser;
+        this.names = names;
         this.factory = factory;
         this.warnings = warnings;
         this.visitor = visitor;
@@ -97,22 +104,23 @@ final class ReportParser {
         String contact = null;
         String reportId = null;
         int seen = 0;
-        for (String name = nextName(); name != null; name = nextName()) {
+        for (int m = nextMember(); m != END; m = nextMember()) {
+            String name = m >= 0 ? NAMES.get(m) : p.currentName();
             int bit;
-            switch (name) {
-                case "organization-name":
+            switch (m) {
+                case M_ORGANIZATION_NAME:
                     bit = ORGANIZATION;
                     break;
-                case "date-range":
+                case M_DATE_RANGE:
                     bit = DATE_RANGE;
                     break;
-                case "contact-info":
+                case M_CONTACT_INFO:
                     bit = CONTACT;
                     break;
-                case "report-id":
+                case M_REPORT_ID:
                     bit = REPORT_ID;
                     break;
-                case "policies":
+                case M_POLICIES:
                     bit = POLICIES;
                     break;
                 default:
@@ -168,7 +176,8 @@ final class ReportParser {
         Instant start = null;
         Instant end = null;
         String endText = null;
-        for (String name = nextName(); name != null; name = nextName()) {
+        for (int m = nextMember(); m != END; m = nextMember()) {
+            String name = m >= 0 ? NAMES.get(m) : p.currentName();
             boolean isStart = name.equals("start-datetime");
             if (!isStart && !name.equals("end-datetime")) {
                 unknownMember(name);
@@ -257,9 +266,10 @@ final class ReportParser {
         entryDetailSum = 0;
         entryDetailsPresent = false;
         boolean detailsSeen = false;
-        for (String name = nextName(); name != null; name = nextName()) {
-            switch (name) {
-                case "policy":
+        for (int m = nextMember(); m != END; m = nextMember()) {
+            String name = m >= 0 ? NAMES.get(m) : p.currentName();
+            switch (m) {
+                case M_POLICY:
                     if (policy != null) {
                         duplicateMember(name);
                         continue;
@@ -268,7 +278,7 @@ final class ReportParser {
                     policy = policy();
                     path.pop();
                     break;
-                case "summary":
+                case M_SUMMARY:
                     if (summarySeen) {
                         duplicateMember(name);
                         continue;
@@ -278,7 +288,7 @@ final class ReportParser {
                     summary();
                     path.pop();
                     break;
-                case "failure-details":
+                case M_FAILURE_DETAILS:
                     if (detailsSeen) {
                         duplicateMember(name);
                         continue;
@@ -316,9 +326,10 @@ final class ReportParser {
         String domain = null;
         boolean domainSeen = false;
         List<String> mx = null;
-        for (String name = nextName(); name != null; name = nextName()) {
-            switch (name) {
-                case "policy-type":
+        for (int m = nextMember(); m != END; m = nextMember()) {
+            String name = m >= 0 ? NAMES.get(m) : p.currentName();
+            switch (m) {
+                case M_POLICY_TYPE:
                     if (type != null) {
                         duplicateMember(name);
                         continue;
@@ -327,7 +338,7 @@ final class ReportParser {
                     type = requiredString(name);
                     path.pop();
                     break;
-                case "policy-string":
+                case M_POLICY_STRING:
                     if (strings != null) {
                         duplicateMember(name);
                         continue;
@@ -336,8 +347,8 @@ final class ReportParser {
                     strings = stringArray(name);
                     path.pop();
                     break;
-                case "domain":
-                case "policy-domain":
+                case M_DOMAIN:
+                case M_POLICY_DOMAIN:
                     if (domainSeen) {
                         duplicateMember(name);
                         continue;
@@ -353,8 +364,8 @@ final class ReportParser {
                     }
                     path.pop();
                     break;
-                case "mx-host-pattern":
-                case "mx-host":
+                case M_MX_HOST_PATTERN:
+                case M_MX_HOST:
                     if (mx != null) {
                         duplicateMember(name);
                         continue;
@@ -408,24 +419,33 @@ final class ReportParser {
     }
 
     private void checkPolicyStrings(List<String> strings, PolicyType type) {
-        String base = path.member("policy-string");
         for (int i = 0; i < strings.size(); i++) {
             String s = strings.get(i);
-            String trimmed = s.strip();
-            if (trimmed.startsWith("[")) {
-                int count = jsonArrayLength(trimmed);
+            if (startsWithBracket(s)) {
+                int count = jsonArrayLength(s.strip());
                 if (count >= 0) {
                     // INTEROP: Microsoft serialises the TLSA records as one JSON array inside one string.
-                    warn(ReportWarning.Kind.JSON_IN_STRING, base + "[" + i + "]", "holds a JSON-encoded array of "
-                            + count + " strings instead of one element per record; kept as received");
+                    warn(ReportWarning.Kind.JSON_IN_STRING, path.member("policy-string") + "[" + i + "]",
+                            "holds a JSON-encoded array of " + count
+                                    + " strings instead of one element per record; kept as received");
                     continue;
                 }
             }
             if (type == PolicyType.STS && !isPolicyLine(s)) {
-                warn(ReportWarning.Kind.POLICY_LINE, base + "[" + i + "]", Texts.quote(s)
+                warn(ReportWarning.Kind.POLICY_LINE, path.member("policy-string") + "[" + i + "]", Texts.quote(s)
                         + " is not a \"key: value\" line of an MTA-STS policy");
             }
         }
+    }
+
+    private static boolean startsWithBracket(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+                return c == '[';
+            }
+        }
+        return false;
     }
 
     /** Returns the number of strings if the text is a JSON array of strings, else -1. */
@@ -461,6 +481,9 @@ final class ReportParser {
     }
 
     private void checkDomain(String domain) {
+        if (domain.equals(lastGoodDomain)) {
+            return; // policies of one report usually share their domain
+        }
         boolean ascii = true;
         for (int i = 0; i < domain.length(); i++) {
             if (domain.charAt(i) >= 0x80) {
@@ -472,15 +495,49 @@ final class ReportParser {
             // RFC 8460 §4.4: policy-domain is in A-labels.
             warn(ReportWarning.Kind.NOT_A_DOMAIN, path.toString(), Texts.quote(domain)
                     + " is not in A-labels; kept as received");
-        } else if (!DomainName.isValid(domain)) {
+        } else if (!isPlainLdhName(domain) && !DomainName.isValid(domain)) {
             warn(ReportWarning.Kind.NOT_A_DOMAIN, path.toString(), Texts.quote(domain)
                     + " is not a domain name; kept as received");
+        } else {
+            lastGoodDomain = domain;
         }
+    }
+
+    /**
+     * Returns true for a name that is certainly valid without an A-label: LDH labels of 1 to 63
+     * characters not starting or ending with a hyphen, at most 253 characters. Allocates nothing;
+     * anything else goes to {@link DomainName#isValid}, which knows A-labels.
+     */
+    static boolean isPlainLdhName(String name) {
+        int n = name.length();
+        if (n == 0 || n > DomainName.MAX_LENGTH) {
+            return false;
+        }
+        int labelStart = 0;
+        for (int i = 0; i <= n; i++) {
+            char c = i < n ? name.charAt(i) : '.';
+            if (c == '.') {
+                int length = i - labelStart;
+                if (length == 0 || length > DomainName.MAX_LABEL_LENGTH || name.charAt(i - 1) == '-'
+                        || (length >= 4 && name.charAt(labelStart + 2) == '-' && name.charAt(labelStart + 3) == '-')) {
+                    return false; // empty, long, hyphen at the end, or "??--" (an A-label: let DomainName decide)
+                }
+                labelStart = i + 1;
+            } else if (c == '-') {
+                if (i == labelStart) {
+                    return false;
+                }
+            } else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void summary() {
         expectObject("summary");
-        for (String name = nextName(); name != null; name = nextName()) {
+        for (int m = nextMember(); m != END; m = nextMember()) {
+            String name = m >= 0 ? NAMES.get(m) : p.currentName();
             boolean success = name.equals("total-successful-session-count");
             if (!success && !name.equals("total-failure-session-count")) {
                 unknownMember(name);
@@ -560,34 +617,35 @@ final class ReportParser {
         String additional = null;
         String reason = null;
         int seen = 0;
-        for (String name = nextName(); name != null; name = nextName()) {
+        for (int m = nextMember(); m != END; m = nextMember()) {
+            String name = m >= 0 ? NAMES.get(m) : p.currentName();
             int bit;
-            switch (name) {
-                case "result-type":
+            switch (m) {
+                case M_RESULT_TYPE:
                     bit = 1;
                     break;
-                case "ip-address":
-                case "sending-mta-ip":
+                case M_IP_ADDRESS:
+                case M_SENDING_MTA_IP:
                     bit = 2;
                     break;
-                case "receiving-mx-hostname":
+                case M_RECEIVING_MX_HOSTNAME:
                     bit = 4;
                     break;
-                case "receiving-mx-helo":
+                case M_RECEIVING_MX_HELO:
                     bit = 8;
                     break;
-                case "receiving-ip":
+                case M_RECEIVING_IP:
                     bit = 16;
                     break;
-                case "failed-session-count":
+                case M_FAILED_SESSION_COUNT:
                     bit = 32;
                     break;
-                case "additional-info-uri":
-                case "additional-information":
+                case M_ADDITIONAL_INFO_URI:
+                case M_ADDITIONAL_INFORMATION:
                     bit = 64;
                     break;
-                case "failure-error-code":
-                case "failure-reason-code":
+                case M_FAILURE_ERROR_CODE:
+                case M_FAILURE_REASON_CODE:
                     bit = 128;
                     break;
                 default:
@@ -649,7 +707,7 @@ final class ReportParser {
             path.pop();
         }
         requireMember(resultType != null, "result-type");
-        ResultType type = ResultType.of(resultType);
+        ResultType type = resultType(resultType);
         if (!type.isRegistered()) {
             warn(ReportWarning.Kind.UNREGISTERED_RESULT_TYPE, path.member("result-type"), Texts.quote(resultType)
                     + " is not in the IANA registry of result types; kept as received");
@@ -671,12 +729,84 @@ final class ReportParser {
     }
 
     /**
-     * Returns the next member name, or null at the end of the object. Reads the name token only
-     * (not the value, as {@code JsonParser.nextName()} does), so that an error in the value is
-     * reported with the member's path.
+     * Returns the index in {@link #NAMES} of the next member, {@link #UNKNOWN} for another name, or
+     * {@link #END} at the end of the object. Jackson matches the name on its raw bytes.
      */
-    private @Nullable String nextName() {
-        return p.nextToken() == JsonToken.PROPERTY_NAME ? p.currentName() : null;
+    private int nextMember() {
+        int match = p.nextNameMatch(names);
+        if (match >= 0) {
+            return match;
+        }
+        if (match == PropertyNameMatcher.MATCH_END_OBJECT) {
+            return END;
+        }
+        if (match == PropertyNameMatcher.MATCH_UNKNOWN_NAME) {
+            return UNKNOWN;
+        }
+        throw fail(ReportError.Kind.MALFORMED_JSON, "expected a member name, found " + describe(p.currentToken()));
+    }
+
+    // Indexes into NAMES, as nextMember() returns them.
+    private static final int M_ORGANIZATION_NAME = 0;
+    private static final int M_DATE_RANGE = 1;
+    private static final int M_CONTACT_INFO = 2;
+    private static final int M_REPORT_ID = 3;
+    private static final int M_POLICIES = 4;
+    private static final int M_START_DATETIME = 5;
+    private static final int M_END_DATETIME = 6;
+    private static final int M_POLICY = 7;
+    private static final int M_SUMMARY = 8;
+    private static final int M_FAILURE_DETAILS = 9;
+    private static final int M_POLICY_TYPE = 10;
+    private static final int M_POLICY_STRING = 11;
+    private static final int M_POLICY_DOMAIN = 12;
+    private static final int M_DOMAIN = 13;
+    private static final int M_MX_HOST = 14;
+    private static final int M_MX_HOST_PATTERN = 15;
+    private static final int M_TOTAL_SUCCESSFUL_SESSION_COUNT = 16;
+    private static final int M_TOTAL_FAILURE_SESSION_COUNT = 17;
+    private static final int M_RESULT_TYPE = 18;
+    private static final int M_SENDING_MTA_IP = 19;
+    private static final int M_IP_ADDRESS = 20;
+    private static final int M_RECEIVING_MX_HOSTNAME = 21;
+    private static final int M_RECEIVING_MX_HELO = 22;
+    private static final int M_RECEIVING_IP = 23;
+    private static final int M_FAILED_SESSION_COUNT = 24;
+    private static final int M_ADDITIONAL_INFORMATION = 25;
+    private static final int M_ADDITIONAL_INFO_URI = 26;
+    private static final int M_FAILURE_REASON_CODE = 27;
+    private static final int M_FAILURE_ERROR_CODE = 28;
+    /** nextMember(): the end of the object. */
+    private static final int END = -100;
+    /** nextMember(): a name not in NAMES ({@code p.currentName()} has it). */
+    private static final int UNKNOWN = -101;
+
+    /** Every member name the reader knows, matched by Jackson on the raw bytes (no lookup per name). */
+    static final List<String> NAMES = List.of("organization-name", "date-range", "contact-info", "report-id",
+            "policies", "start-datetime", "end-datetime", "policy", "summary", "failure-details", "policy-type",
+            "policy-string", "policy-domain", "domain", "mx-host", "mx-host-pattern", "total-successful-session-count",
+            "total-failure-session-count", "result-type", "sending-mta-ip", "ip-address", "receiving-mx-hostname",
+            "receiving-mx-helo", "receiving-ip", "failed-session-count", "additional-information",
+            "additional-info-uri", "failure-reason-code", "failure-error-code");
+
+    /** Returns the matcher for {@link #NAMES}, made once per factory. */
+    static PropertyNameMatcher matcher(JsonFactory factory) {
+        List<Named> named = new ArrayList<>(NAMES.size());
+        for (String n : NAMES) {
+            named.add(Named.fromString(n));
+        }
+        return factory.constructNameMatcher(named, true);
+    }
+
+    /** Returns the result type, reusing the previous one when the token repeats (it usually does). */
+    private ResultType resultType(String token) {
+        ResultType last = lastResultType;
+        if (last != null && last.token().equals(token)) {
+            return last;
+        }
+        ResultType type = ResultType.of(token);
+        lastResultType = type;
+        return type;
     }
 
     private void checkIp(@Nullable String ip) {
@@ -695,11 +825,12 @@ final class ReportParser {
         if (t != JsonToken.VALUE_NUMBER_INT) {
             throw fail(ReportError.Kind.WRONG_TYPE, "a session count must be an integer, not " + describe(t));
         }
-        JsonParser.NumberType type = p.getNumberType();
-        if (type == JsonParser.NumberType.BIG_INTEGER) {
+        long value;
+        try {
+            value = p.getLongValue(); // parses the digits once (getNumberType() would parse them too)
+        } catch (InputCoercionException e) {
             throw fail(ReportError.Kind.INVALID_VALUE, "the count " + Texts.quote(p.getString()) + " is too large");
         }
-        long value = p.getLongValue();
         if (value < 0) {
             throw fail(ReportError.Kind.INVALID_VALUE, "the count " + value + " is negative");
         }

@@ -28,6 +28,7 @@ import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.sym.PropertyNameMatcher;
 
 /**
  * Reads TLS reports (RFC 8460 §4): plain JSON, gzip or a zip archive, told apart by their first
@@ -91,6 +92,7 @@ public final class TlsReportReader {
     private final long maxFailureDetails;
     private final int maxWarnings;
     private final JsonFactory factory;
+    private final PropertyNameMatcher names;
 
     private TlsReportReader(Builder b) {
         this.strict = b.strict;
@@ -113,6 +115,7 @@ public final class TlsReportReader {
                 .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
                 .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
                 .build();
+        this.names = ReportParser.matcher(factory);
     }
 
     /** Returns the tolerant reader with the default limits. */
@@ -265,7 +268,8 @@ public final class TlsReportReader {
     private Outcome run(@Nullable InputStream in, byte @Nullable [] bytes, @Nullable String fileName,
             ReportVisitor visitor) throws IOException {
         Warnings warnings = new Warnings(maxWarnings, strict, visitor);
-        DomainWatch watch = new DomainWatch(visitor);
+        // The policy domains are only needed to check a file name.
+        DomainWatch watch = fileName == null ? null : new DomainWatch(visitor);
         ReportParser parser = null;
         InputStream decompressed = null;
         JsonParser json = null;
@@ -286,7 +290,8 @@ public final class TlsReportReader {
                     ? factory.createParser(ObjectReadContext.empty(), opened.array, opened.offset,
                             opened.array.length - opened.offset)
                     : factory.createParser(ObjectReadContext.empty(), opened.stream);
-            parser = new ReportParser(json, factory, warnings, watch, maxPolicies, maxFailureDetails);
+            parser = new ReportParser(json, factory, names, warnings, watch != null ? watch : visitor, maxPolicies,
+                    maxFailureDetails);
             ReportHeader header = parser.parse();
             checkFileName(fileName, compressed, header, watch, warnings);
             TlsReport report = null;
@@ -369,9 +374,9 @@ public final class TlsReportReader {
                 parser == null ? 0 : parser.detailCount(), warnings.kept(), warnings.omitted());
     }
 
-    private void checkFileName(@Nullable String fileName, boolean compressed, ReportHeader header, DomainWatch watch,
-            Warnings warnings) {
-        if (fileName == null) {
+    private void checkFileName(@Nullable String fileName, boolean compressed, ReportHeader header,
+            @Nullable DomainWatch watch, Warnings warnings) {
+        if (fileName == null || watch == null) {
             return;
         }
         String lower = fileName.toLowerCase(Locale.ROOT);

@@ -129,6 +129,22 @@ class ReportAggregatorTest {
     }
 
     @Test
+    @DisplayName("RFC 8460 §4.1: the *At methods count on the day of the given time, not the clock's")
+    void explicitTimes() {
+        ReportAggregator.PolicyKey sts = aggregator.policy(STS);
+        long yesterday = Instant.parse("2024-02-24T23:00:00Z").toEpochMilli();
+        aggregator.successAt(sts, yesterday, false);
+        aggregator.failureAt(aggregator.failure(sts, expired("192.0.2.1")), yesterday, false);
+        aggregator.recordAt(NONE, null, yesterday, false);
+        aggregator.successAt(sts, yesterday, true);
+        aggregator.recordAt(NONE, null, yesterday, true);
+        assertThat(aggregator.days()).containsExactly(DAY.minusDays(1));
+        List<TlsReport> reports = aggregator.reports(DAY.minusDays(1));
+        assertThat(reports.get(0).policies().get(0).summary()).isEqualTo(new Summary(1, 1));
+        assertThat(reports.get(1).policies().get(0).summary()).isEqualTo(new Summary(1, 0));
+    }
+
+    @Test
     @DisplayName("Keys are interned: equal details give the same key")
     void keysAreInterned() {
         ReportAggregator.PolicyKey a = aggregator.policy(STS);
@@ -231,10 +247,14 @@ class ReportAggregatorTest {
         ReportAggregator.PolicyKey sts = aggregator.policy(STS);
         ReportAggregator.FailureKey fail = aggregator.failure(sts, expired("192.0.2.1"));
         FailureDetails detail = expired("192.0.2.1");
+        FailureDetails equalDetail = expired("192.0.2.1"); // equal, not the same object: hashed each time
+        long now = clock.millis();
         for (int i = 0; i < 20_000; i++) { // warm up: cells exist, code is compiled
             aggregator.success(sts, false);
             aggregator.failure(fail, false);
             aggregator.record(STS, detail, false);
+            aggregator.record(STS, equalDetail, false);
+            aggregator.successAt(sts, now, false);
         }
         long id = Thread.currentThread().getId();
         int calls = 100_000;
@@ -243,6 +263,8 @@ class ReportAggregatorTest {
             aggregator.success(sts, false);
             aggregator.failure(fail, false);
             aggregator.record(STS, detail, false);
+            aggregator.record(STS, equalDetail, false);
+            aggregator.successAt(sts, now, false);
         }
         long allocated = (Long) allocatedBytes.invoke(threads, id) - before;
         // Less than one byte per call: the measurement itself may allocate a little.
