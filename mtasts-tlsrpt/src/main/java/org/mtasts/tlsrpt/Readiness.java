@@ -73,11 +73,11 @@ public record Readiness(Verdict verdict, List<String> reasons, ReadinessCriteria
     /**
      * A failure seen in the window.
      *
-     * <p>Immutable and thread-safe.
-     *
      * <pre>{@code
      * r.failures().forEach(f -> System.out.println(f.day() + " " + f.organization() + " " + f.resultType()));
      * }</pre>
+     *
+     * <p>Immutable and thread-safe.
      *
      * @param day the report's day
      * @param organization the reporter
@@ -93,12 +93,12 @@ public record Readiness(Verdict verdict, List<String> reasons, ReadinessCriteria
     /**
      * What the reports say about one MX host.
      *
-     * <p>Immutable and thread-safe.
-     *
      * <pre>{@code
      * MxEvidence e = r.mxHosts().get("mx1.example.com");
      * boolean covered = e.coveringPattern() != null;
      * }</pre>
+     *
+     * <p>Immutable and thread-safe.
      *
      * @param coveringPattern the reported policy's {@code mx} pattern that matches it, or null
      * @param failedSessions failed sessions naming it as {@code receiving-mx-hostname}

@@ -13,7 +13,6 @@ import java.util.Objects;
 import java.util.OptionalDouble;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
 
@@ -300,9 +299,5 @@ public final class ReportSummary {
     @Override
     public String toString() {
         return "ReportSummary[" + reportCount + " reports, " + total + "]";
-    }
-
-    static @Nullable String lower(@Nullable String s) {
-        return s == null ? null : s.toLowerCase(Locale.ROOT);
     }
 }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
+import org.mtasts.core.DomainName;
 import org.mtasts.tlsrpt.ReportError;
 import org.mtasts.tlsrpt.ReportWarning;
 import org.mtasts.tlsrpt.TlsReport;
@@ -79,6 +80,21 @@ public sealed interface MessageReadResult permits MessageReadResult.Received, Me
         @Override
         public Kind kind() {
             return Kind.RECEIVED;
+        }
+
+        /**
+         * Returns whether the report comes from the domain whose DKIM signature the caller verified:
+         * the domain of {@code contact-info} (the submitter, RFC 8460 §5.3) is that domain or below
+         * it. RFC 8460 §3: a receiver ignores reports without a valid signature of the reporting
+         * domain.
+         *
+         * @param verifiedDkimDomain the {@code d=} domain of a DKIM signature that verified
+         * @return false also when the report has no usable {@code contact-info}
+         */
+        public boolean submittedBy(DomainName verifiedDkimDomain) {
+            DomainName submitter = report.contactDomain();
+            return submitter != null
+                    && (submitter.equals(verifiedDkimDomain) || submitter.isSubdomainOf(verifiedDkimDomain));
         }
     }
 

@@ -96,6 +96,17 @@ class ReportMessageReaderTest {
         assertThat(r.header("DKIM-Signature")).isPresent();
     }
 
+    @Test
+    @DisplayName("RFC 8460 §3: the caller checks the report against the domain its DKIM check verified")
+    void submittedByTheVerifiedDomain() {
+        MessageReadResult.Received r = (MessageReadResult.Received) ReportMessageReader.create()
+                .read(Reports.resource("google-example.eml"));
+        assertThat(r.header("DKIM-Signature").orElseThrow()).contains("d=google.com");
+        assertThat(r.submittedBy(org.mtasts.core.DomainName.of("google.com"))).isTrue();
+        assertThat(r.submittedBy(org.mtasts.core.DomainName.of("example.com"))).isFalse();
+        assertThat(r.submittedBy(org.mtasts.core.DomainName.of("mail.google.com"))).isFalse();
+    }
+
     private static final String REPORT = Reports.clean(); // policy domain example.com, contact example.net
 
     private static String mime(String contentType, String parts) {
