@@ -1,0 +1,104 @@
+package org.mtasts.tlsrpt;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import org.mtasts.core.DomainName;
+import org.mtasts.core.MxPattern;
+import org.mtasts.core.StsPolicy;
+
+/**
+ * The {@code policy} object of a report (RFC 8460 §4.4): which policy the sender applied to the
+ * sessions counted with it.
+ *
+ * <p>{@code policyStrings} is the policy as the sender saw it: for {@code sts} one element per line
+ * of the policy file (RFC 8460 §4.5, errors included as served), for {@code tlsa} one element per
+ * TLSA record in presentation form. {@code mxHosts} is the policy's {@code mx} patterns (RFC 8460
+ * §4.4, erratum 6241: an array). Values read from a report are kept exactly as received; the factory
+ * methods, which a sender uses, write A-labels (RFC 8460 §4.4).
+ *
+ * <pre>{@code
+ * PolicyDetails sts = PolicyDetails.sts(DomainName.of("example.com"), policy);
+ * PolicyDetails none = PolicyDetails.noPolicyFound(DomainName.of("example.org"));
+ * if (received.policyType() == PolicyType.UNKNOWN) {
+ *     System.out.println("unknown policy type " + received.policyTypeToken());
+ * }
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param policyType the type
+ * @param policyTypeToken the {@code policy-type} token as received ({@code policyType.token()} unless
+ *     the type is {@link PolicyType#UNKNOWN})
+ * @param policyStrings {@code policy-string}, empty when absent
+ * @param policyDomain {@code policy-domain}, or null when the sender left it out
+ * @param mxHosts {@code mx-host}, empty when absent
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-4.4">RFC 8460 §4.4</a>
+ */
+public record PolicyDetails(PolicyType policyType, String policyTypeToken, List<String> policyStrings,
+        @Nullable String policyDomain, List<String> mxHosts) {
+
+    /** Checks that the type and its token agree, and copies the lists. */
+    public PolicyDetails {
+        Objects.requireNonNull(policyType, "policyType");
+        Objects.requireNonNull(policyTypeToken, "policyTypeToken");
+        policyStrings = List.copyOf(policyStrings);
+        mxHosts = List.copyOf(mxHosts);
+        if (PolicyType.fromToken(policyTypeToken) != policyType) {
+            throw new IllegalArgumentException("policy type " + policyType + " does not match token "
+                    + Texts.quote(policyTypeToken));
+        }
+    }
+
+    /**
+     * Returns the details of a policy with a known type.
+     *
+     * @param type {@code STS}, {@code TLSA} or {@code NO_POLICY_FOUND}
+     * @param policyStrings the policy strings
+     * @param policyDomain the policy domain (written in A-labels)
+     * @param mxHosts the mx patterns
+     * @return the details
+     */
+    public static PolicyDetails of(PolicyType type, List<String> policyStrings, DomainName policyDomain,
+            List<String> mxHosts) {
+        return new PolicyDetails(type, type.token(), policyStrings, policyDomain.ascii(), mxHosts);
+    }
+
+    /**
+     * Returns the details of a valid MTA-STS policy: its canonical lines as {@code policy-string}
+     * and its patterns as {@code mx-host} (RFC 8460 §4.4, §4.5).
+     *
+     * @param policyDomain the recipient domain that published the policy
+     * @param policy the policy applied
+     * @return the details
+     */
+    public static PolicyDetails sts(DomainName policyDomain, StsPolicy policy) {
+        List<String> mx = new ArrayList<>(policy.mx().size());
+        for (MxPattern p : policy.mx()) {
+            mx.add(p.toText());
+        }
+        return of(PolicyType.STS, policy.toLines(), policyDomain, mx);
+    }
+
+    /**
+     * Returns the details of a TLSA policy (RFC 8460 §4.4).
+     *
+     * @param tlsaBaseDomain the TLSA base domain (the MX host, RFC 8460 §1.1)
+     * @param records each TLSA record as {@code "usage selector mtype data"}
+     * @return the details
+     */
+    public static PolicyDetails tlsa(DomainName tlsaBaseDomain, List<String> records) {
+        return of(PolicyType.TLSA, records, tlsaBaseDomain, List.of());
+    }
+
+    /**
+     * Returns the details for a domain that has no policy (RFC 8460 §4.4 {@code no-policy-found}).
+     *
+     * @param policyDomain the recipient domain
+     * @return the details
+     */
+    public static PolicyDetails noPolicyFound(DomainName policyDomain) {
+        return of(PolicyType.NO_POLICY_FOUND, List.of(), policyDomain, List.of());
+    }
+}

@@ -1,0 +1,9 @@
+/**
+ * TLS report e-mail messages (RFC 8460 §5.3): {@link org.mtasts.tlsrpt.mail.ReportMessage} builds
+ * the {@code multipart/report; report-type="tlsrpt"} message a sender submits, {@link
+ * org.mtasts.tlsrpt.mail.ReportMessageReader} takes a received one apart, taking every fact from the
+ * JSON (§5.6). Needs Apache James Mime4j ({@code org.apache.james:apache-mime4j-dom}) at run time.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-5.3">RFC 8460 §5.3</a>
+ */
+package org.mtasts.tlsrpt.mail;
