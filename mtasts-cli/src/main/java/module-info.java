@@ -8,6 +8,8 @@ module org.mtasts.cli {
     requires org.mtasts.dns;
     requires org.mtasts.http;
     requires okhttp3;
+    requires org.mtasts.tlsrpt;
+    requires apache.mime4j.dom;
     requires org.mtasts.testkit;
     requires info.picocli;
     requires tools.jackson.databind;

@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
 @Command(name = "mtasts", mixinStandardHelpOptions = true, versionProvider = MtastsCli.Version.class,
         description = "MTA-STS (RFC 8461) and TLS-RPT (RFC 8460): check a domain, lint records and policies, "
                 + "read reports, generate a set-up.",
-        subcommands = {CheckCommand.class, DemoCommand.class, RecordCommand.class, PolicyCommand.class, GenerateCommand.class,
+        subcommands = {CheckCommand.class, DemoCommand.class, RecordCommand.class, PolicyCommand.class,
+                ReportCommand.class, GenerateCommand.class,
                 CommandLine.HelpCommand.class})
 public final class MtastsCli implements Runnable {
 
