@@ -10,7 +10,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -81,8 +81,9 @@ class CheckRealnetIT {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static Realnet realnet;
 
-    @BeforeAll
-    static void locate() {
+    /** Per test, so that a missing realnet shows as skipped tests with the reason (not as zero tests). */
+    @BeforeEach
+    void locate() {
         realnet = Realnet.get();
     }
 

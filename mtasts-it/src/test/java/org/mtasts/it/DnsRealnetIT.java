@@ -10,7 +10,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -108,8 +108,9 @@ class DnsRealnetIT {
 
     private static Realnet realnet;
 
-    @BeforeAll
-    static void locate() {
+    /** Per test, so that a missing realnet shows as skipped tests with the reason (not as zero tests). */
+    @BeforeEach
+    void locate() {
         realnet = Realnet.get();
     }
 

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -29,8 +29,9 @@ class PeerRealnetIT {
     private static final Pattern MODE = Pattern.compile("'mode': '([a-z]+)'");
     private static Realnet realnet;
 
-    @BeforeAll
-    static void locate() {
+    /** Per test, so that a missing realnet shows as skipped tests with the reason (not as zero tests). */
+    @BeforeEach
+    void locate() {
         realnet = Realnet.get();
         Assumptions.assumeTrue(realnet.peerAvailable(),
                 "the peer's network namespace is missing (setup.sh needs CAP_SYS_ADMIN): peer columns not checked");
