@@ -172,10 +172,11 @@ public final class MxCertificateCheck {
             return new CertificateVerdict.Invalid(ResultType.CERTIFICATE_EXPIRED, REASON_EXPIRED,
                     "the trust anchor for " + describe(leaf) + " is not valid now");
         }
-        // No single instant makes the path valid: the leaf's validity may lie wholly outside its
-        // issuer's (an expired leaf under a re-issued intermediate, as in the realnet recipe, where
-        // OpenSSL and the JDK's own TLS validator both say "expired"). If the chain links up to a
-        // trust anchor by name and signature, the certificates are trusted and time is the fault.
+        // RFC 8461 §4.2: expired, or not trusted? No single instant makes the path valid: the
+        // leaf's validity may lie wholly outside its issuer's (an expired leaf under a re-issued
+        // intermediate, as in the realnet recipe, where OpenSSL and the JDK's own TLS validator
+        // both say "expired"). If the chain links up to a trust anchor by name and signature, the
+        // certificates are trusted and time is the fault.
         List<X509Certificate> linked = linkedPath(leaf, chain);
         if (linked != null) {
             for (X509Certificate x509 : linked) {

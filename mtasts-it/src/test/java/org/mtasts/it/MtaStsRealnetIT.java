@@ -3,7 +3,9 @@ package org.mtasts.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterAll;
@@ -43,6 +45,8 @@ class MtaStsRealnetIT {
 
     private static Realnet realnet;
     private static final List<MtaSts> OPEN = new ArrayList<>();
+    private static final Map<Dns, DnsjavaResolver> RESOLVERS = new EnumMap<>(Dns.class);
+    private static final Map<Dns, OkHttpClient> CLIENTS = new EnumMap<>(Dns.class);
 
     /** Per test, so that a missing realnet shows as skipped tests with the reason (not as zero tests). */
     @BeforeEach
@@ -53,6 +57,10 @@ class MtaStsRealnetIT {
     @AfterAll
     static void close() {
         OPEN.forEach(MtaSts::close);
+        for (OkHttpClient client : CLIENTS.values()) {   // ours, not the senders': release it here
+            client.dispatcher().executorService().shutdown();
+            client.connectionPool().evictAll();
+        }
     }
 
     static Stream<Arguments> domains() {
@@ -65,19 +73,26 @@ class MtaStsRealnetIT {
         return all.stream();
     }
 
-    private static DnsjavaResolver resolver(Dns dns) {
-        return realnet.resolver(dns == Dns.KNOT ? realnet.authoritativeDns() : realnet.recursiveDns());
+    private static synchronized DnsjavaResolver resolver(Dns dns) {
+        return RESOLVERS.computeIfAbsent(dns,
+                d -> realnet.resolver(d == Dns.KNOT ? realnet.authoritativeDns() : realnet.recursiveDns()));
     }
 
-    /** A fresh sender (empty cache) per case, so that each verdict comes from the network. */
-    private static MtaSts sender(DnsjavaResolver resolver) {
+    /** The application's HTTP client: names resolved through the same DNS server as the TXT records. */
+    private static synchronized OkHttpClient client(Dns dns) {
+        return CLIENTS.computeIfAbsent(dns, d -> new OkHttpClient.Builder().dns(Realnet.okHttpDns(resolver(d))).build());
+    }
+
+    /** A fresh sender (empty policy cache) per case, so that each verdict comes from DNS and a fetch. */
+    private static MtaSts sender(Dns dns) {
+        DnsjavaResolver resolver = resolver(dns);
         List<String> hosts = new ArrayList<>();
         for (RealnetDomain d : RealnetDomain.values()) {
             hosts.add(d.domain().policyHost());
         }
         MtaSts sts = MtaSts.builder()
                 .txtResolver(resolver)
-                .client(new OkHttpClient.Builder().dns(Realnet.okHttpDns(resolver)).build())
+                .client(client(dns))
                 .trustManager(realnet.trustManager())
                 .addressOverrides(realnet.httpsOverrides(resolver, hosts))   // empty where 443 is bound
                 .addressFilter(AddressFilter.ANY)                           // realnet is all loopback
@@ -115,7 +130,7 @@ class MtaStsRealnetIT {
     @DisplayName("RFC 8461 §3, §5: MtaSts.resolve against the real servers gives the RFC's verdict per domain")
     void resolvesLikeTheRfc(Dns dns, RealnetDomain d) {
         DnsjavaResolver resolver = resolver(dns);
-        MtaSts sts = sender(resolver);
+        MtaSts sts = sender(dns);
         PolicyResolution r = sts.resolve(d.domain());
         Verdict ours = verdict(r);
         System.out.println(d + " via " + dns + ": " + ours + " (RFC: " + d.rfc() + "; peer: " + d.peerRecursive().peerWords()
@@ -201,8 +216,7 @@ class MtaStsRealnetIT {
     @MethodSource("policyDomains")
     @DisplayName("RFC 8461 §3.1: the record id in use is the one published (CNAME: the target's id)")
     void usesThePublishedId(Dns dns, RealnetDomain d) {
-        DnsjavaResolver resolver = resolver(dns);
-        PolicyResolution.Active active = (PolicyResolution.Active) sender(resolver).resolve(d.domain());
+        PolicyResolution.Active active = (PolicyResolution.Active) sender(dns).resolve(d.domain());
         String expected = switch (d) {
             case TESTING -> "20240101T000001";
             case NONE_MODE -> "20240101T000002";

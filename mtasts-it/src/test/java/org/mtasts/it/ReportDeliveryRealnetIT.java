@@ -121,14 +121,18 @@ class ReportDeliveryRealnetIT {
         Path dir = realnet.tlsRptUploads();
         Set<Path> before = listing(dir);
         UploadResult result;
+        OkHttpClient client = new OkHttpClient.Builder().dns(Realnet.okHttpDns(dns)).build();
         ReportUploader.Builder builder = ReportUploader.builder()
-                .client(new OkHttpClient.Builder().dns(Realnet.okHttpDns(dns)).build())
+                .client(client)
                 .trustManager(realnet.trustManager())
                 .addressFilter(AddressFilter.ANY)              // realnet is all loopback
                 .timeout(Duration.ofSeconds(20));
         realnet.httpsOverrides(dns, List.of(rua.toUri().getHost())).forEach(builder::addressOverride); // 443 not bound
         try (ReportUploader uploader = builder.build()) {
             result = uploader.upload(rua, gzip, ReportUploader.Format.GZIP);
+        } finally {
+            client.dispatcher().executorService().shutdown();   // the uploader leaves a caller's client alone
+            client.connectionPool().evictAll();
         }
         assertThat(result).as("upload to %s", rua).isEqualTo(new UploadResult.Delivered(200));
 
