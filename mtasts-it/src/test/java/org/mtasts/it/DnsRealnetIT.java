@@ -17,6 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.mtasts.core.Discovery;
+import org.mtasts.core.DomainName;
 import org.mtasts.core.RecordSelection;
 import org.mtasts.core.ReportUri;
 import org.mtasts.core.StsRecord;
@@ -34,6 +35,7 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 
 /**
@@ -143,7 +145,7 @@ class DnsRealnetIT {
                 describeSts(RecordSelection.sts(dns.resolveTxt(d.domain().stsRecordName()))),
                 describeTlsRpt(RecordSelection.tlsRpt(dns.resolveTxt(d.domain().tlsRptRecordName()))),
                 describe(dns.resolveMx(d.domain())),
-                describe(dns.resolveAddresses(org.mtasts.core.DomainName.of(d.domain().policyHost()))));
+                describe(dns.resolveAddresses(DomainName.of(d.domain().policyHost()))));
         System.out.println(d + " from " + server + " " + Realnet.hostPort(address(server)) + ": " + actual);
         assertThat(actual).as("%s from %s", d, server).isEqualTo(ZONES.get(d));
     }
@@ -176,9 +178,9 @@ class DnsRealnetIT {
         raw.setTimeout(Duration.ofSeconds(2));
         Message reply = raw.send(Message.newQuery(Record.newRecord(Name.fromString("_mta-sts.split-txt.test."),
                 Type.TXT, DClass.IN)));
-        Record[] answer = reply.getSectionArray(Section.ANSWER);
+        List<Record> answer = reply.getSection(Section.ANSWER);
         assertThat(answer).hasSize(1);
-        assertThat(((org.xbill.DNS.TXTRecord) answer[0]).getStrings()).containsExactly("v=STSv1; ", "id=20240101T000003;");
+        assertThat(((TXTRecord) answer.get(0)).getStrings()).containsExactly("v=STSv1; ", "id=20240101T000003;");
         assertThat(realnet.resolver(realnet.authoritativeDns()).resolveTxt("_mta-sts.split-txt.test"))
                 .isEqualTo(new TxtAnswer.Records(List.of("v=STSv1; id=20240101T000003;")));
     }

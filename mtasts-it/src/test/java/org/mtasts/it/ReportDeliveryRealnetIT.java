@@ -3,6 +3,7 @@ package org.mtasts.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,11 +18,13 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -33,12 +36,14 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.mtasts.core.Discovery;
 import org.mtasts.core.DomainName;
+import org.mtasts.core.PolicyMode;
 import org.mtasts.core.RecordSelection;
 import org.mtasts.core.ReportUri;
 import org.mtasts.core.ResultType;
@@ -84,7 +89,7 @@ class ReportDeliveryRealnetIT {
 
     /** A report as a sender writes it after a day of sessions with {@code domain}. */
     private static TlsReport report(String domain, String reportId) {
-        StsPolicy policy = StsPolicy.builder().mode(org.mtasts.core.PolicyMode.TESTING).mx("mx1.example.test")
+        StsPolicy policy = StsPolicy.builder().mode(PolicyMode.TESTING).mx("mx1.example.test")
                 .maxAge(86400).build();
         FailureDetails failure = FailureDetails.builder(ResultType.CERTIFICATE_EXPIRED)
                 .sendingMtaIp("192.0.2.25").receivingMxHostname("mx1.example.test").receivingIp("127.0.0.1")
@@ -101,8 +106,10 @@ class ReportDeliveryRealnetIT {
 
     private static TlsRptRecord tlsRptRecord(String domain) {
         Discovery<TlsRptRecord> d = RecordSelection.tlsRpt(dns.resolveTxt(DomainName.of(domain).tlsRptRecordName()));
-        assertThat(d).as("TLSRPT record of %s", domain).isInstanceOf(Discovery.Found.class);
-        return ((Discovery.Found<TlsRptRecord>) d).record();
+        if (d instanceof Discovery.Found<TlsRptRecord> found) {
+            return found.record();
+        }
+        throw new AssertionError("no TLSRPT record for " + domain + ": " + d);
     }
 
     @Test
@@ -141,7 +148,7 @@ class ReportDeliveryRealnetIT {
         fresh.removeAll(before);
         List<Path> ours = new ArrayList<>();
         for (Path p : fresh) {
-            if (java.util.Arrays.equals(Files.readAllBytes(p), gzip)) {
+            if (Arrays.equals(Files.readAllBytes(p), gzip)) {
                 ours.add(p);
             }
         }
@@ -265,8 +272,8 @@ class ReportDeliveryRealnetIT {
     static final class Smtp {
         private Smtp() {}
 
-        static String send(String mxHost, InetSocketAddress address, javax.net.ssl.X509TrustManager trust, String from,
-                String to, byte[] message) throws IOException, java.security.GeneralSecurityException {
+        static String send(String mxHost, InetSocketAddress address, X509TrustManager trust, String from,
+                String to, byte[] message) throws IOException, GeneralSecurityException {
             int timeout = 10_000;
             try (Socket plain = new Socket()) {
                 plain.connect(address, timeout);
@@ -304,7 +311,7 @@ class ReportDeliveryRealnetIT {
 
         /** RFC 5321 §4.5.2: a line starting with "." gets another one; the message ends in CRLF. */
         static byte[] dotStuff(byte[] message) {
-            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(message.length + 64);
+            ByteArrayOutputStream out = new ByteArrayOutputStream(message.length + 64);
             boolean lineStart = true;
             for (byte b : message) {
                 if (lineStart && b == '.') {

@@ -19,6 +19,7 @@ import org.mtasts.core.CertificateVerdict;
 import org.mtasts.core.DeliveryDecision;
 import org.mtasts.core.DomainName;
 import org.mtasts.core.MxCertificateCheck;
+import org.mtasts.core.PolicyMode;
 import org.mtasts.core.ResultType;
 import org.mtasts.core.StsPolicy;
 import org.mtasts.core.TlsOutcome;
@@ -102,8 +103,8 @@ class StarttlsRealnetIT {
         }
         // RFC 8461 §5: under an enforced policy listing the host, a bad certificate refuses the MX;
         // under testing, the sender delivers and reports.
-        StsPolicy enforce = StsPolicy.builder().mode(org.mtasts.core.PolicyMode.ENFORCE).mx(mx).maxAge(86400).build();
-        StsPolicy testing = enforce.toBuilder().mode(org.mtasts.core.PolicyMode.TESTING).build();
+        StsPolicy enforce = StsPolicy.builder().mode(PolicyMode.ENFORCE).mx(mx).maxAge(86400).build();
+        StsPolicy testing = enforce.toBuilder().mode(PolicyMode.TESTING).build();
         DeliveryDecision enforced = DeliveryDecision.decide(enforce, DomainName.of(mx), TlsOutcome.of(verdict));
         DeliveryDecision tested = DeliveryDecision.decide(testing, DomainName.of(mx), TlsOutcome.of(verdict));
         if (failure == null) {
