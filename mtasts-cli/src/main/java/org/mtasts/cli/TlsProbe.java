@@ -34,16 +34,33 @@ import javax.net.ssl.X509TrustManager;
  *
  * <p>Bounded: every read waits at most the timeout, the whole probe at most twice the timeout, a
  * reply line is at most 4096 bytes and a reply at most 100 lines.
+ *
+ * <p>Public only as a door for the integration tests against real servers ({@code mtasts-it}): the
+ * module exports no package, so this is not a library API.
+ *
+ * <pre>{@code
+ * TlsProbe.Result r = TlsProbe.smtp("mx1.example.com", new InetSocketAddress(address, 25),
+ *         Duration.ofSeconds(10), "checker.example.net");
+ * if (r.outcome() == TlsProbe.Outcome.SECURED) {
+ *     CertificateVerdict v = MxCertificateCheck.check(mx, r.chain(), trust, Clock.systemUTC());
+ * }
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe.
  */
-final class TlsProbe {
+public final class TlsProbe {
 
     static final int MAX_LINE = 4096;
     static final int MAX_REPLY_LINES = 100;
 
     private TlsProbe() {}
 
-    /** How far the probe got. */
-    enum Outcome {
+    /**
+     * How far the probe got.
+     *
+     * <p>Immutable and thread-safe.
+     */
+    public enum Outcome {
         /** TCP connect failed (refused, unreachable). */
         CONNECT_FAILED,
         /** The server did not answer in time. */
@@ -61,14 +78,21 @@ final class TlsProbe {
     /**
      * The result of a probe.
      *
+     * <pre>{@code
+     * X509Certificate leaf = result.chain().get(0);       // when result.outcome() is SECURED
+     * }</pre>
+     *
+     * <p>Immutable and thread-safe.
+     *
      * @param outcome how far it got
      * @param chain the certificates presented (leaf first), empty unless SECURED
      * @param protocol the TLS version negotiated, or empty
      * @param transcript what was said (C: client, S: server), for people
      * @param detail what went wrong, or empty
      */
-    record Result(Outcome outcome, List<X509Certificate> chain, String protocol, List<String> transcript, String detail) {
-        Result {
+    public record Result(Outcome outcome, List<X509Certificate> chain, String protocol, List<String> transcript, String detail) {
+        /** Copies the lists. */
+        public Result {
             chain = List.copyOf(chain);
             transcript = List.copyOf(transcript);
         }
@@ -83,7 +107,7 @@ final class TlsProbe {
      * @param ehloName the name given in EHLO
      * @return the result
      */
-    static Result smtp(String host, InetSocketAddress address, Duration timeout, String ehloName) {
+    public static Result smtp(String host, InetSocketAddress address, Duration timeout, String ehloName) {
         List<String> transcript = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos() * 2;
         try (Socket socket = new Socket()) {
@@ -142,7 +166,7 @@ final class TlsProbe {
      * @param timeout per read and connect
      * @return the result
      */
-    static Result tls(String host, InetSocketAddress address, Duration timeout) {
+    public static Result tls(String host, InetSocketAddress address, Duration timeout) {
         List<String> transcript = new ArrayList<>();
         try (Socket socket = new Socket()) {
             try {

@@ -172,8 +172,73 @@ public final class MxCertificateCheck {
             return new CertificateVerdict.Invalid(ResultType.CERTIFICATE_EXPIRED, REASON_EXPIRED,
                     "the trust anchor for " + describe(leaf) + " is not valid now");
         }
+        // RFC 8461 §4.2: expired, or not trusted? No single instant makes the path valid: the
+        // leaf's validity may lie wholly outside its issuer's (an expired leaf under a re-issued
+        // intermediate, as in the realnet recipe, where OpenSSL and the JDK's own TLS validator
+        // both say "expired"). If the chain links up to a trust anchor by name and signature, the
+        // certificates are trusted and time is the fault.
+        List<X509Certificate> linked = linkedPath(leaf, chain);
+        if (linked != null) {
+            for (X509Certificate x509 : linked) {
+                if (now.isBefore(x509.getNotBefore().toInstant())) {
+                    return new CertificateVerdict.Invalid(ResultType.CERTIFICATE_EXPIRED, REASON_NOT_YET_VALID,
+                            describe(x509) + " is not valid before " + x509.getNotBefore().toInstant());
+                }
+                if (now.isAfter(x509.getNotAfter().toInstant())) {
+                    return new CertificateVerdict.Invalid(ResultType.CERTIFICATE_EXPIRED, REASON_EXPIRED,
+                            describe(x509) + " expired at " + x509.getNotAfter().toInstant());
+                }
+            }
+        }
         return new CertificateVerdict.Invalid(ResultType.CERTIFICATE_NOT_TRUSTED, REASON_NOT_TRUSTED,
                 "no path from " + describe(leaf) + " to a trusted root");
+    }
+
+    /**
+     * Links the leaf to a trust anchor through the presented certificates by issuer name and
+     * signature alone, with no regard to time; the anchor is the last element. Null when there is
+     * no such path. Used only to tell "out of date" from "not trusted" after PKIX refused the chain,
+     * never to accept one.
+     */
+    private @Nullable List<X509Certificate> linkedPath(X509Certificate leaf, List<X509Certificate> chain) {
+        List<X509Certificate> path = new ArrayList<>();
+        X509Certificate current = leaf;
+        // Each step adds a distinct presented certificate, so the walk ends after chain.size() steps.
+        for (int step = 0; step <= chain.size(); step++) {
+            path.add(current);
+            for (TrustAnchor anchor : anchors) {
+                X509Certificate trusted = anchor.getTrustedCert();
+                if (trusted != null && issued(trusted, current)) {
+                    path.add(trusted);
+                    return path;
+                }
+            }
+            X509Certificate next = null;
+            for (X509Certificate candidate : chain) {
+                if (candidate != null && !path.contains(candidate) && issued(candidate, current)) {
+                    next = candidate;
+                    break;
+                }
+            }
+            if (next == null) {
+                return null;
+            }
+            current = next;
+        }
+        return null;
+    }
+
+    /** Whether {@code issuer} names and signed {@code cert}. */
+    private static boolean issued(X509Certificate issuer, X509Certificate cert) {
+        if (!issuer.getSubjectX500Principal().equals(cert.getIssuerX500Principal())) {
+            return false;
+        }
+        try {
+            cert.verify(issuer.getPublicKey());
+            return true;
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return false; // another key of the same name, or an unsupported algorithm: not a link
+        }
     }
 
     private static @Nullable List<? extends Certificate> buildPath(X509Certificate leaf, List<X509Certificate> chain,

@@ -232,6 +232,27 @@ class MxCertificateCheckTest {
                     return List.of(leaf().issuer(old).dns(mx1)
                             .validity(NOW.minus(Duration.ofDays(10)), NOW.plus(Duration.ofDays(10))).build(), old.cert());
                 }, ResultType.CERTIFICATE_EXPIRED, MxCertificateCheck.REASON_EXPIRED),
+                row("RFC 8461 §4.2: expired before its re-issued intermediate's validity began", mx1, () -> {
+                    // No instant makes this path valid (as with the realnet recipe's expired certificate).
+                    Ca reissued = ca("Reissued Intermediate", root, NOW.minus(Duration.ofDays(1)),
+                            NOW.plus(Duration.ofDays(1000)));
+                    return List.of(leaf().issuer(reissued).dns(mx1)
+                            .validity(NOW.minus(Duration.ofDays(91)), NOW.minus(Duration.ofDays(2))).build(),
+                            reissued.cert());
+                }, ResultType.CERTIFICATE_EXPIRED, MxCertificateCheck.REASON_EXPIRED),
+                row("RFC 8461 §4.2: not yet valid, and its intermediate already expired", mx1, () -> {
+                    Ca old = ca("Old Intermediate", root, NOW.minus(Duration.ofDays(100)), NOW.minus(Duration.ofDays(1)));
+                    return List.of(leaf().issuer(old).dns(mx1)
+                            .validity(NOW.plus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(90))).build(), old.cert());
+                }, ResultType.CERTIFICATE_EXPIRED, MxCertificateCheck.REASON_NOT_YET_VALID),
+                row("RFC 8461 §4.2: expired before its intermediate began, under an untrusted root: untrusted wins",
+                        mx1, () -> {
+                    Ca other = ca("Other Intermediate", otherRoot, NOW.minus(Duration.ofDays(1)),
+                            NOW.plus(Duration.ofDays(100)));
+                    return List.of(leaf().issuer(other).dns(mx1)
+                            .validity(NOW.minus(Duration.ofDays(91)), NOW.minus(Duration.ofDays(2))).build(),
+                            other.cert(), otherRoot.cert());
+                }, ResultType.CERTIFICATE_NOT_TRUSTED, MxCertificateCheck.REASON_NOT_TRUSTED),
                 row("RFC 8461 §4.2: untrusted root", mx1, () -> {
                     Ca other = ca("Other Intermediate", otherRoot, NOW.minus(Duration.ofDays(10)),
                             NOW.plus(Duration.ofDays(100)));
@@ -326,6 +347,11 @@ class MxCertificateCheckTest {
                 .validity(NOW.minus(Duration.ofDays(10)), NOW.plus(Duration.ofDays(10))).build();
         assertThat(((CertificateVerdict.Invalid) check(MX1, underOld, old.cert())).detail())
                 .startsWith("certificate 'CN=Old Intermediate' expired at");
+        Ca reissued = ca("Reissued Intermediate", root, NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(1000)));
+        X509Certificate beforeIssuer = leaf().issuer(reissued).dns("mx1.example.com")
+                .validity(NOW.minus(Duration.ofDays(91)), NOW.minus(Duration.ofDays(2))).build();
+        assertThat(((CertificateVerdict.Invalid) check(MX1, beforeIssuer, reissued.cert())).detail())
+                .isEqualTo("certificate 'CN=mx1.example.com' expired at 2026-05-30T12:00:00Z");
         assertThat(((CertificateVerdict.Invalid) check(MX1, leaf().dns("mx1.example.com").build())).detail())
                 .isEqualTo("no path from certificate 'CN=mx1.example.com' to a trusted root");
         assertThat(((CertificateVerdict.Invalid) check(MX1, leaf().dns("mx2.example.com", "example.com").build(),
