@@ -66,7 +66,10 @@ final class CheckCommand implements Callable<Integer> {
         DomainCheck.Settings settings = new DomainCheck.Settings(resolver(dns, Duration.ofSeconds(timeout)),
                 Trust.load(trust), parseConnect(connect), Duration.ofSeconds(timeout), Clock.systemUTC(), state, ehlo,
                 terminal ? text -> err.println("  ... " + text) : DomainCheck.Progress.NONE);
-        DomainCheck.Report report = new DomainCheck(settings).run(name);
+        DomainCheck.Report report;
+        try (DomainCheck check = new DomainCheck(settings)) {
+            report = check.run(name);
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (output.json) {
             Output.print(out, report.toJson());

@@ -88,25 +88,26 @@ final class DemoCommand implements Callable<Integer> {
                             .deadline(Duration.ofSeconds(5)).retries(0).cacheOthers(false).build(),
                     sandbox.trustManager(), connect, Duration.ofSeconds(5), sandbox.clock(), state, "demo.localhost",
                     DomainCheck.Progress.NONE);
-            DomainCheck check = new DomainCheck(settings);
-            for (Scenario scenario : Scenario.values()) {
-                DomainName domain = DomainName.of(scenario.domain());
-                DomainCheck.Report report = check.run(domain);
-                if (scenario.editedSpec().isPresent()) {
-                    // The owner edits the policy but keeps the id; the next check (with --state) notices.
-                    sandbox.update(scenario.editedSpec().orElseThrow());
-                    report = check.run(domain);
-                }
-                results.add(report.toJson());
-                String expected = EXPECTED.get(scenario);
-                boolean shown = report.findings().stream().anyMatch(f -> f.code().equals(expected));
-                if (!shown) {
-                    missing.add(scenario.domain() + " (expected " + expected + ")");
-                }
-                if (!output.json) {
-                    out.println("== " + scenario.domain() + " — mistake: " + scenario.mistake());
-                    CheckCommand.printHuman(out, report);
-                    out.println();
+            try (DomainCheck check = new DomainCheck(settings)) {
+                for (Scenario scenario : Scenario.values()) {
+                    DomainName domain = DomainName.of(scenario.domain());
+                    DomainCheck.Report report = check.run(domain);
+                    if (scenario.editedSpec().isPresent()) {
+                        // The owner edits the policy but keeps the id; the next check (with --state) notices.
+                        sandbox.update(scenario.editedSpec().orElseThrow());
+                        report = check.run(domain);
+                    }
+                    results.add(report.toJson());
+                    String expected = EXPECTED.get(scenario);
+                    boolean shown = report.findings().stream().anyMatch(f -> f.code().equals(expected));
+                    if (!shown) {
+                        missing.add(scenario.domain() + " (expected " + expected + ")");
+                    }
+                    if (!output.json) {
+                        out.println("== " + scenario.domain() + " — mistake: " + scenario.mistake());
+                        CheckCommand.printHuman(out, report);
+                        out.println();
+                    }
                 }
             }
         } finally {

@@ -57,7 +57,7 @@ import tools.jackson.databind.JsonNode;
  * policy, STARTTLS and the certificate of each MX, the {@code _smtp._tls} record. Each problem becomes
  * a {@link Finding} with a stable code.
  */
-final class DomainCheck {
+final class DomainCheck implements AutoCloseable {
 
     /** The most MX hosts probed. */
     static final int MAX_MX = 10;
@@ -128,6 +128,7 @@ final class DomainCheck {
     }
 
     private final Settings settings;
+    private final OkHttpClient base;
     private final HttpsPolicyFetcher fetcher;
     private final OkHttpClient plainHttp;
     private final MxCertificateCheck certificates;
@@ -135,7 +136,7 @@ final class DomainCheck {
     DomainCheck(Settings settings) {
         this.settings = settings;
         Dns dns = this::lookup;
-        OkHttpClient base = new OkHttpClient.Builder().dns(dns).build();
+        this.base = new OkHttpClient.Builder().dns(dns).build();
         HttpsPolicyFetcher.Builder b = HttpsPolicyFetcher.builder()
                 .client(base)
                 .trustManager(settings.trust())
@@ -154,6 +155,14 @@ final class DomainCheck {
         this.plainHttp = base.newBuilder().followRedirects(false).followSslRedirects(false)
                 .callTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS).build();
         this.certificates = MxCertificateCheck.builder().trustManager(settings.trust()).clock(settings.clock()).build();
+    }
+
+    /** Releases the HTTP client's threads and connections (the check owns them). */
+    @Override
+    public void close() {
+        fetcher.close();
+        base.dispatcher().executorService().shutdown();
+        base.connectionPool().evictAll();
     }
 
     Report run(DomainName domain) {
