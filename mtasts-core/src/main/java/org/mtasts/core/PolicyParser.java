@@ -55,6 +55,9 @@ public final class PolicyParser {
     /** The longest field name: {@code sts-policy-ext-name} is 1 + 31 characters. */
     static final int MAX_FIELD_NAME = 32;
 
+    /** Up to this many mx patterns, duplicates are found by a linear scan. */
+    private static final int LINEAR_MX = 16;
+
     private final boolean lenient;
 
     private PolicyParser(boolean lenient) {
@@ -237,7 +240,8 @@ public final class PolicyParser {
         private @Nullable PolicyMode mode;
         private long maxAge = -1;
         private final List<MxPattern> mx = new ArrayList<>(4);
-        private final Set<MxPattern> mxSeen = new HashSet<>(8);
+        /** The patterns seen, once there are more than {@link #LINEAR_MX} (before: a linear scan). */
+        private @Nullable Set<MxPattern> mxSeen;
         private @Nullable List<Extension> extensions;
         private @Nullable Set<String> extensionNames;
         private @Nullable List<ParseWarning> warnings;
@@ -420,7 +424,7 @@ public final class PolicyParser {
                 warn(ParseWarning.DUPLICATE_FIELD, v, "repeated 'mode' ignored: the first one counts");
                 return true;
             }
-            PolicyMode found = PolicyMode.lookup(s.subSequence(v, ve));
+            PolicyMode found = PolicyMode.lookup(s, v, ve);
             if (found == null) {
                 // RFC 8461 §3.2: %s"testing" / %s"enforce" / %s"none", case-sensitive
                 return error(SyntaxError.Kind.POLICY_MODE, v, "mode must be 'enforce', 'testing' or 'none', found '"
@@ -467,11 +471,26 @@ public final class PolicyParser {
                 return error(SyntaxError.Kind.POLICY_MX, problem.offset(), problem.detail());
             }
             MxPattern pattern = MxPattern.ofChecked(s, v, ve);
-            if (!mxSeen.add(pattern)) {
+            if (isDuplicate(pattern)) {
                 warn(ParseWarning.DUPLICATE_MX, v, "mx " + pattern + " is listed twice");
             }
             mx.add(pattern);
             return true;
+        }
+
+        /**
+         * Whether the pattern was listed before: a linear scan while there are few (policies list a
+         * handful, and a hash set costs more than the whole scan), a hash set beyond that.
+         */
+        private boolean isDuplicate(MxPattern pattern) {
+            Set<MxPattern> seen = mxSeen;
+            if (seen == null) {
+                if (mx.size() < LINEAR_MX) {
+                    return mx.contains(pattern);
+                }
+                seen = mxSeen = new HashSet<>(mx);
+            }
+            return !seen.add(pattern);
         }
 
         private boolean extension(int from, int colon, int v, int ve) {

@@ -166,7 +166,7 @@ public record TlsRptRecord(List<ReportUri> rua, List<Extension> extensions) {
                         return StsRecord.invalidAt(text, at, SyntaxError.Kind.TLSRPT_RECORD_INVALID_URI,
                                 u == ue ? "empty URI in rua" : "invalid URI in rua: " + problem);
                     }
-                    rua.add(ReportUri.of(decoded));
+                    rua.add(ReportUri.ofChecked(decoded)); // decoded and checked just above
                     int after = TagSyntax.skipWsp(text, ue);
                     if (after < n && text.charAt(after) == ',') {
                         u = TagSyntax.skipWsp(text, after + 1);
