@@ -67,7 +67,8 @@ public class AggregatorBenchmark {
         public void setUp() {
             aggregator = newAggregator();
             for (int i = 0; i < KINDS; i++) {
-                policies[i] = policy(i / 2);
+                // The same policy object for its success and its failure; copies made separately.
+                policies[i] = i % 2 == 0 ? policy(i / 2) : policies[i - 1];
                 policyCopies[i] = policy(i / 2);
                 failures[i] = i % 2 == 0 ? null : failure(i / 2);
                 failureCopies[i] = i % 2 == 0 ? null : failure(i / 2);
@@ -91,7 +92,7 @@ public class AggregatorBenchmark {
         }
 
         private static FailureDetails failure(int i) {
-            return FailureDetails.builder(i % 2 == 0 ? ResultType.CERTIFICATE_EXPIRED : ResultType.CERTIFICATE_NOT_TRUSTED)
+            return FailureDetails.builder(i % 2 == 0 ? ResultType.CERTIFICATE_EXPIRED : ResultType.STARTTLS_NOT_SUPPORTED)
                     .sendingMtaIp("192.0.2.25").receivingMxHostname("mx1.d" + i + ".example.com")
                     .receivingIp("198.51.100." + (10 + i)).build();
         }

@@ -37,6 +37,12 @@ final class Inputs {
     /** The number of policies in {@link #report50()}. */
     static final int REPORT_POLICIES = 50;
 
+    /**
+     * The warnings the lenient reader gives for {@link #report50()}: each of Microsoft's tlsa
+     * policy-strings holding a JSON array (10), each Microsoft sts policy without mx-host (5).
+     */
+    static final int REPORT_WARNINGS = 15;
+
     private Inputs() {}
 
     /**

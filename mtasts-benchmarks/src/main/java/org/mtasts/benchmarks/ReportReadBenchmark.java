@@ -37,7 +37,10 @@ public class ReportReadBenchmark {
     private byte[] json = new byte[0];
     private byte[] gzip = new byte[0];
 
-    /** Makes the report and checks that it reads without warnings. */
+    /**
+     * Makes the report and checks that it reads, with the warnings Microsoft's shapes earn (a tlsa
+     * policy-string holding a JSON array, sts without mx-host: 10 + 5 of them).
+     */
     @Setup
     public void setUp() {
         json = Inputs.report50();
@@ -45,8 +48,9 @@ public class ReportReadBenchmark {
         for (byte[] input : new byte[][] {json, gzip}) {
             ReadResult r = reader.read(input);
             if (!(r instanceof ReadResult.Read read) || read.report().policies().size() != Inputs.REPORT_POLICIES
-                    || !read.warnings().isEmpty()) {
-                throw new IllegalStateException("the benchmark report does not read cleanly: " + r);
+                    || read.warnings().size() != Inputs.REPORT_WARNINGS) {
+                throw new IllegalStateException("the benchmark report does not read as expected: " + r.kind() + ", "
+                        + r.warnings().size() + " warnings");
             }
         }
     }

@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
+import net.jqwik.api.Label;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.jspecify.annotations.Nullable;
@@ -160,6 +161,7 @@ class ReportUriTest {
      * verdict and message as the reference, which always asks {@link URI}.
      */
     @Property
+    @Label("RFC 8460 §3: the rua URI check gives java.net.URI's verdict and message")
     void problemAgreesWithJavaNetUri(@ForAll("uriSoup") String text) {
         assertThat(ReportUri.problem(text)).isEqualTo(referenceProblem(text));
         if (ReportUri.isPlainAbsolute(text)) {
