@@ -34,4 +34,10 @@ public @interface Floor {
 
     /** Returns whether the benchmark must allocate nothing per operation. */
     boolean zeroAllocation() default false;
+
+    /**
+     * Returns whether the row is for information only (a variant or a cost breakdown, not one of
+     * the issue's targets): the table shows its ratio and leaves "met" empty.
+     */
+    boolean informational() default false;
 }

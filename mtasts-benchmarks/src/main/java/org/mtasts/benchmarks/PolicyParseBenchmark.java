@@ -64,4 +64,12 @@ public class PolicyParseBenchmark {
     public ParseResult<StsPolicy> parse() {
         return StsPolicy.parse(body);
     }
+
+    /** The same, compared with decoding the bytes and counting the lines of the text. */
+    @Benchmark
+    @Floor(row = "parse a 4-mx policy, against decode + String.lines().count()", baseline = "countLinesOfText",
+            target = 0.5, informational = true)
+    public ParseResult<StsPolicy> parseVsText() {
+        return StsPolicy.parse(body);
+    }
 }

@@ -77,6 +77,14 @@ public class ReportReadBenchmark {
         }
     }
 
+    /** The same read, compared with a scan that does not decode the values. */
+    @Benchmark
+    @Floor(row = "read a 50-policy report, JSON, against a scan of token types only", baseline = "scanTokensOnly",
+            target = 0.6, informational = true)
+    public ReadResult readVsTokensOnly() {
+        return reader.read(json);
+    }
+
     /** Plain JSON to {@link org.mtasts.tlsrpt.TlsReport}. */
     @Benchmark
     @Floor(row = "read a 50-policy report, JSON", baseline = "scan", target = 0.6)
