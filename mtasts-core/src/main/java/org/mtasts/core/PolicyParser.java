@@ -104,15 +104,18 @@ public final class PolicyParser {
     public ParseResult<StsPolicy> parse(byte[] body, int offset, int length) {
         Objects.requireNonNull(body, "body");
         Objects.checkFromIndexSize(offset, length, body.length);
-        boolean ascii = true;
-        for (int i = offset, end = offset + length; i < end; i++) {
-            if (body[i] < 0) {
-                ascii = false;
-                break;
+        // The JDK's UTF-8 decoding checks for ASCII with an intrinsic; a U+FFFD in the result means
+        // either a malformed sequence or a real U+FFFD, and the strict decoder below tells which.
+        String decoded = new String(body, offset, length, StandardCharsets.UTF_8);
+        if (decoded.indexOf('\uFFFD') < 0) {
+            ParseResult<StsPolicy> parsed = parse(decoded);
+            if (parsed instanceof ParseResult.Invalid<StsPolicy> invalid && decoded.length() != length) {
+                // SyntaxError: offsets count bytes for byte input; the text has non-ASCII characters.
+                SyntaxError e = invalid.error();
+                return new ParseResult.Invalid<>(new SyntaxError(e.kind(), utf8Length(decoded, e.offset()), e.line(),
+                        e.column(), e.detail()));
             }
-        }
-        if (ascii) {
-            return parse(new String(body, offset, length, StandardCharsets.ISO_8859_1));
+            return parsed;
         }
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
@@ -270,7 +273,15 @@ public final class PolicyParser {
             while (pos < n) {
                 int eol = pos;
                 char c = 0;
-                while (eol < n && (c = s.charAt(eol)) != '\n' && c != '\r') {
+                int control = -1; // the line's first control character, found on the way to its end
+                while (eol < n) {
+                    c = s.charAt(eol);
+                    if (c == '\n' || c == '\r') {
+                        break;
+                    }
+                    if (((c < 0x20 && c != '\t') || c == 0x7F) && control < 0) {
+                        control = eol;
+                    }
                     eol++;
                 }
                 int next;
@@ -290,7 +301,7 @@ public final class PolicyParser {
                         return fail(SyntaxError.Kind.POLICY_BLANK_LINE, pos, "blank line");
                     }
                     warn(ParseWarning.BLANK_LINE_SKIPPED, pos, "blank line skipped");
-                } else if (!field(pos, eol)) {
+                } else if (!field(pos, eol, control)) {
                     return new ParseResult.Invalid<>(Objects.requireNonNull(error));
                 }
                 pos = next;
@@ -322,15 +333,15 @@ public final class PolicyParser {
             return new ParseResult.Valid<>(policy, warnings == null ? List.of() : warnings);
         }
 
-        /** Parses one non-empty line {@code [from, eol)}; false after recording an error. */
-        private boolean field(int from, int eol) {
-            for (int i = from; i < eol; i++) {
-                char c = s.charAt(i);
-                if ((c < 0x20 && c != '\t') || c == 0x7F) {
-                    // RFC 8461 §3.2: names, values and WSP leave no room for a control character.
-                    return error(SyntaxError.Kind.POLICY_CONTROL_CHARACTER, i,
-                            "control character " + Texts.describe(c) + " is not allowed");
-                }
+        /**
+         * Parses one non-empty line {@code [from, eol)} whose first control character is at {@code
+         * control} (-1 for none); false after recording an error.
+         */
+        private boolean field(int from, int eol, int control) {
+            if (control >= 0) {
+                // RFC 8461 §3.2: names, values and WSP leave no room for a control character.
+                return error(SyntaxError.Kind.POLICY_CONTROL_CHARACTER, control,
+                        "control character " + Texts.describe(s.charAt(control)) + " is not allowed");
             }
             if (isWsp(s.charAt(from))) {
                 // RFC 8461 §3.2: a field starts at the beginning of its line.

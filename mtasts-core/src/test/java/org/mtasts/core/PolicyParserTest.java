@@ -320,6 +320,21 @@ class PolicyParserTest {
     }
 
     @Test
+    @DisplayName("RFC 8461 §3.2: a real U+FFFD is valid UTF-8, and error offsets after it still count bytes")
+    void aReplacementCharacterInTheInputIsNotAnEncodingError() {
+        String text = GOOD + "x: a\uFFFDb\n";
+        ParseResult.Valid<StsPolicy> valid = (ParseResult.Valid<StsPolicy>) StsPolicy.parse(
+                text.getBytes(StandardCharsets.UTF_8));
+        assertThat(valid.value().extensions()).containsExactly(new Extension("x", "a\uFFFDb"));
+        String bad = V + "x: \uFFFD\nmode: strict\n";
+        SyntaxError fromBytes = invalid(StsPolicy.parse(bad.getBytes(StandardCharsets.UTF_8)));
+        assertThat(fromBytes.offset()).isEqualTo(bad.indexOf("strict") + 2);
+        SyntaxError fromText = invalid(StsPolicy.parse(bad));
+        assertThat(fromBytes).isEqualTo(new SyntaxError(fromText.kind(), fromText.offset() + 2, fromText.line(),
+                fromText.column(), fromText.detail()));
+    }
+
+    @Test
     @DisplayName("RFC 8461 §3.2: for byte input, offsets count bytes, lines and columns count characters")
     void byteOffsetsCountBytes() {
         String text = V + "x: é€\uD83D\uDE00\nmode: strict\n";
