@@ -115,7 +115,9 @@ public final class RatioTable {
             double ratio = r.score() / b.score();
             double low = (r.score() - r.error()) / (b.score() + b.error());
             double high = (r.score() + r.error()) / Math.max(b.score() - b.error(), Double.MIN_VALUE);
-            String range = Double.isNaN(low) || Double.isNaN(high) ? "" : " (" + fmt(low) + "–" + fmt(high) + ")";
+            String range = Double.isNaN(low) || Double.isNaN(high) ? ""
+                    : low <= 0 || b.score() - b.error() <= 0 ? " (error ≥ score)"
+                    : " (" + fmt(low) + "–" + fmt(high) + ")";
             boolean speed = ratio >= floor.target();
             boolean alloc = !floor.zeroAllocation() || r.bytesPerOp() < ZERO_ALLOCATION_BYTES;
             boolean met = speed && alloc;

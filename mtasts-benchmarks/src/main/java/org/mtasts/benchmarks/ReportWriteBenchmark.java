@@ -31,7 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(1)
-@Warmup(iterations = 3, time = 1)
+@Warmup(iterations = 5, time = 2) // the reader and writer are large: give C2 time on a busy machine
 @Measurement(iterations = 5, time = 1)
 @State(Scope.Thread)
 public class ReportWriteBenchmark {
