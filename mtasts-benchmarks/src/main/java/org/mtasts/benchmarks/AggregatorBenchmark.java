@@ -40,6 +40,12 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@link #recordAt}: {@link #record} with the session's time given, which saves the clock
  *       read, the largest part of the cost on a virtual machine.</li>
  * </ul>
+ *
+ * <pre>{@code
+ * java -jar mtasts-benchmarks/target/benchmarks.jar AggregatorBenchmark -prof gc
+ * }</pre>
+ *
+ * <p>JMH shares one instance between the benchmark threads. Thread-safe; share one instance.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -52,7 +58,11 @@ public class AggregatorBenchmark {
     /** Sessions per policy in one cycle: a success and a failure. */
     private static final int KINDS = 8;
 
-    /** The aggregator, the adder and the session mix, shared by both threads. */
+    /**
+     * The aggregator, the adder and the session mix, shared by both threads.
+     *
+     * <p>Thread-safe; share one instance.
+     */
     @State(Scope.Benchmark)
     public static class Shared {
         final LongAdder adder = new LongAdder();
@@ -94,13 +104,18 @@ public class AggregatorBenchmark {
         }
 
         private static FailureDetails failure(int i) {
-            return FailureDetails.builder(i % 2 == 0 ? ResultType.CERTIFICATE_EXPIRED : ResultType.STARTTLS_NOT_SUPPORTED)
+            ResultType type = i % 2 == 0 ? ResultType.CERTIFICATE_EXPIRED : ResultType.STARTTLS_NOT_SUPPORTED;
+            return FailureDetails.builder(type)
                     .sendingMtaIp("192.0.2.25").receivingMxHostname("mx1.d" + i + ".example.com")
                     .receivingIp("198.51.100." + (10 + i)).build();
         }
     }
 
-    /** Where each thread is in the cycle; threads start at different policies. */
+    /**
+     * Where each thread is in the cycle; threads start at different policies.
+     *
+     * <p>Not thread-safe; confine to one thread.
+     */
     @State(Scope.Thread)
     public static class Cursor {
         private static final AtomicInteger STARTS = new AtomicInteger();

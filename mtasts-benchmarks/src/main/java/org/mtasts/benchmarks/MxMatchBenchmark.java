@@ -19,6 +19,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * MX pattern matching (RFC 8461 §4.1) with the host already a {@link DomainName}, against {@link
  * String#equalsIgnoreCase} of two equal names held in distinct strings (so that no identity
  * shortcut applies). Each must allocate nothing.
+ *
+ * <pre>{@code
+ * java -jar mtasts-benchmarks/target/benchmarks.jar MxMatchBenchmark -prof gc
+ * }</pre>
+ *
+ * <p>JMH gives each thread its own instance. Not thread-safe; confine to one thread.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

@@ -19,6 +19,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * Parsing a typical 4-mx policy from the bytes served ({@link StsPolicy#parse(byte[])}: decoding,
  * RFC 8461 §3.2 grammar, five domain names checked and normalized) against counting the lines of the
  * same bytes.
+ *
+ * <pre>{@code
+ * java -jar mtasts-benchmarks/target/benchmarks.jar PolicyParseBenchmark -prof gc
+ * }</pre>
+ *
+ * <p>JMH gives each thread its own instance. Not thread-safe; confine to one thread.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

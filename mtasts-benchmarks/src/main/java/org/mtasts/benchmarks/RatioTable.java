@@ -27,7 +27,9 @@ import tools.jackson.databind.json.JsonMapper;
  * java -cp mtasts-benchmarks/target/benchmarks.jar org.mtasts.benchmarks.RatioTable target/jmh-result.json
  * }</pre>
  *
- * <p>With {@code --check} the exit status is 1 if a target is missed. Immutable and thread-safe.
+ * <p>With {@code --check} the exit status is 1 if a target is missed.
+ *
+ * <p>Immutable and thread-safe.
  */
 public final class RatioTable {
 

@@ -18,6 +18,12 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Parsing the TXT records a sender and a reporter look up (RFC 8461 §3.1, RFC 8460 §3) against
  * splitting the same strings on {@code ;}.
+ *
+ * <pre>{@code
+ * java -jar mtasts-benchmarks/target/benchmarks.jar RecordParseBenchmark -prof gc
+ * }</pre>
+ *
+ * <p>JMH gives each thread its own instance. Not thread-safe; confine to one thread.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

@@ -24,6 +24,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * gzip, against Jackson's parser scanning every token of the same bytes and reading its value (for
  * gzip, through a {@link GZIPInputStream}). {@link #scanTokensOnly} shows what decoding the values
  * costs the floor itself.
+ *
+ * <pre>{@code
+ * java -jar mtasts-benchmarks/target/benchmarks.jar ReportReadBenchmark -prof gc
+ * }</pre>
+ *
+ * <p>JMH gives each thread its own instance. Not thread-safe; confine to one thread.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

@@ -27,6 +27,12 @@ import tools.jackson.databind.json.JsonMapper;
  * Writing the 50-policy report ({@link TlsReportWriter}: RFC 8460 §4.4 member names and order,
  * canonical form), plain and gzip, against Jackson writing a {@link JsonNode} tree of exactly the
  * same document (the tree is read from our own output, so both write the same bytes).
+ *
+ * <pre>{@code
+ * java -jar mtasts-benchmarks/target/benchmarks.jar ReportWriteBenchmark -prof gc
+ * }</pre>
+ *
+ * <p>JMH gives each thread its own instance. Not thread-safe; confine to one thread.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

@@ -32,6 +32,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * the policy is served from the {@link InMemoryPolicyStore}, on one and two threads, against {@link
  * ConcurrentHashMap#get} on as many threads. The cache hit must allocate nothing; the tear-down
  * checks that the policy was fetched once per domain and never again.
+ *
+ * <pre>{@code
+ * java -jar mtasts-benchmarks/target/benchmarks.jar ResolveBenchmark -prof gc
+ * }</pre>
+ *
+ * <p>JMH shares one instance between the benchmark threads. Thread-safe; share one instance.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
