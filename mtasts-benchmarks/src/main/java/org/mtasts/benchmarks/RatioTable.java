@@ -121,12 +121,14 @@ public final class RatioTable {
                     : low <= 0 || b.score() - b.error() <= 0 ? " (error ≥ score)"
                     : " (" + fmt(low) + "–" + fmt(high) + ")";
             boolean speed = ratio >= floor.target();
+            boolean allocUnknown = floor.zeroAllocation() && Double.isNaN(r.bytesPerOp());
             boolean alloc = !floor.zeroAllocation() || r.bytesPerOp() < ZERO_ALLOCATION_BYTES;
             boolean met = speed && alloc;
             allMet &= met || floor.informational();
             String target = (floor.informational() ? "(info) " : "") + "≥ " + fmt(floor.target()) + "x"
                     + (floor.zeroAllocation() ? ", 0 B/op" : "");
-            String verdict = floor.informational() ? (met ? "(yes)" : "(no)")
+            String verdict = allocUnknown ? "? (B/op needs -prof gc)"
+                    : floor.informational() ? (met ? "(yes)" : "(no)")
                     : met ? "yes" : "**no**" + (speed ? "" : " (speed)") + (alloc ? "" : " (allocation)");
             out.printf(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %sx%s | %s | %s |%n",
                     floor.row(), r.threads(), withError(r), bytes(r.bytesPerOp()),
