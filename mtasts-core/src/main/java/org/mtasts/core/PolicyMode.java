@@ -45,13 +45,26 @@ public enum PolicyMode {
     }
 
     static @Nullable PolicyMode lookup(CharSequence token) {
-        for (PolicyMode mode : values()) {
+        for (PolicyMode mode : VALUES) {
             if (mode.token.contentEquals(token)) {
                 return mode;
             }
         }
         return null;
     }
+
+    /** Looks up {@code text[from, to)} without copying it (case-sensitive, as {@link #lookup(CharSequence)}). */
+    static @Nullable PolicyMode lookup(String text, int from, int to) {
+        for (PolicyMode mode : VALUES) {
+            if (mode.token.length() == to - from && text.startsWith(mode.token, from)) {
+                return mode;
+            }
+        }
+        return null;
+    }
+
+    /** {@link #values()} without a copy per call. */
+    private static final PolicyMode[] VALUES = values();
 
     /** Returns {@link #token()}. */
     @Override

@@ -55,6 +55,9 @@ public final class PolicyParser {
     /** The longest field name: {@code sts-policy-ext-name} is 1 + 31 characters. */
     static final int MAX_FIELD_NAME = 32;
 
+    /** Up to this many mx patterns, duplicates are found by a linear scan. */
+    private static final int LINEAR_MX = 16;
+
     private final boolean lenient;
 
     private PolicyParser(boolean lenient) {
@@ -101,15 +104,18 @@ public final class PolicyParser {
     public ParseResult<StsPolicy> parse(byte[] body, int offset, int length) {
         Objects.requireNonNull(body, "body");
         Objects.checkFromIndexSize(offset, length, body.length);
-        boolean ascii = true;
-        for (int i = offset, end = offset + length; i < end; i++) {
-            if (body[i] < 0) {
-                ascii = false;
-                break;
+        // The JDK's UTF-8 decoding checks for ASCII with an intrinsic; a U+FFFD in the result means
+        // either a malformed sequence or a real U+FFFD, and the strict decoder below tells which.
+        String decoded = new String(body, offset, length, StandardCharsets.UTF_8);
+        if (decoded.indexOf('\uFFFD') < 0) {
+            ParseResult<StsPolicy> parsed = parse(decoded);
+            if (parsed instanceof ParseResult.Invalid<StsPolicy> invalid && decoded.length() != length) {
+                // SyntaxError: offsets count bytes for byte input; the text has non-ASCII characters.
+                SyntaxError e = invalid.error();
+                return new ParseResult.Invalid<>(new SyntaxError(e.kind(), utf8Length(decoded, e.offset()), e.line(),
+                        e.column(), e.detail()));
             }
-        }
-        if (ascii) {
-            return parse(new String(body, offset, length, StandardCharsets.ISO_8859_1));
+            return parsed;
         }
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
@@ -237,7 +243,8 @@ public final class PolicyParser {
         private @Nullable PolicyMode mode;
         private long maxAge = -1;
         private final List<MxPattern> mx = new ArrayList<>(4);
-        private final Set<MxPattern> mxSeen = new HashSet<>(8);
+        /** The patterns seen, once there are more than {@link #LINEAR_MX} (before: a linear scan). */
+        private @Nullable Set<MxPattern> mxSeen;
         private @Nullable List<Extension> extensions;
         private @Nullable Set<String> extensionNames;
         private @Nullable List<ParseWarning> warnings;
@@ -266,7 +273,15 @@ public final class PolicyParser {
             while (pos < n) {
                 int eol = pos;
                 char c = 0;
-                while (eol < n && (c = s.charAt(eol)) != '\n' && c != '\r') {
+                int control = -1; // the line's first control character, found on the way to its end
+                while (eol < n) {
+                    c = s.charAt(eol);
+                    if (c == '\n' || c == '\r') {
+                        break;
+                    }
+                    if (((c < 0x20 && c != '\t') || c == 0x7F) && control < 0) {
+                        control = eol;
+                    }
                     eol++;
                 }
                 int next;
@@ -286,7 +301,7 @@ public final class PolicyParser {
                         return fail(SyntaxError.Kind.POLICY_BLANK_LINE, pos, "blank line");
                     }
                     warn(ParseWarning.BLANK_LINE_SKIPPED, pos, "blank line skipped");
-                } else if (!field(pos, eol)) {
+                } else if (!field(pos, eol, control)) {
                     return new ParseResult.Invalid<>(Objects.requireNonNull(error));
                 }
                 pos = next;
@@ -318,15 +333,15 @@ public final class PolicyParser {
             return new ParseResult.Valid<>(policy, warnings == null ? List.of() : warnings);
         }
 
-        /** Parses one non-empty line {@code [from, eol)}; false after recording an error. */
-        private boolean field(int from, int eol) {
-            for (int i = from; i < eol; i++) {
-                char c = s.charAt(i);
-                if ((c < 0x20 && c != '\t') || c == 0x7F) {
-                    // RFC 8461 §3.2: names, values and WSP leave no room for a control character.
-                    return error(SyntaxError.Kind.POLICY_CONTROL_CHARACTER, i,
-                            "control character " + Texts.describe(c) + " is not allowed");
-                }
+        /**
+         * Parses one non-empty line {@code [from, eol)} whose first control character is at {@code
+         * control} (-1 for none); false after recording an error.
+         */
+        private boolean field(int from, int eol, int control) {
+            if (control >= 0) {
+                // RFC 8461 §3.2: names, values and WSP leave no room for a control character.
+                return error(SyntaxError.Kind.POLICY_CONTROL_CHARACTER, control,
+                        "control character " + Texts.describe(s.charAt(control)) + " is not allowed");
             }
             if (isWsp(s.charAt(from))) {
                 // RFC 8461 §3.2: a field starts at the beginning of its line.
@@ -420,7 +435,7 @@ public final class PolicyParser {
                 warn(ParseWarning.DUPLICATE_FIELD, v, "repeated 'mode' ignored: the first one counts");
                 return true;
             }
-            PolicyMode found = PolicyMode.lookup(s.subSequence(v, ve));
+            PolicyMode found = PolicyMode.lookup(s, v, ve);
             if (found == null) {
                 // RFC 8461 §3.2: %s"testing" / %s"enforce" / %s"none", case-sensitive
                 return error(SyntaxError.Kind.POLICY_MODE, v, "mode must be 'enforce', 'testing' or 'none', found '"
@@ -467,11 +482,26 @@ public final class PolicyParser {
                 return error(SyntaxError.Kind.POLICY_MX, problem.offset(), problem.detail());
             }
             MxPattern pattern = MxPattern.ofChecked(s, v, ve);
-            if (!mxSeen.add(pattern)) {
+            if (isDuplicate(pattern)) {
                 warn(ParseWarning.DUPLICATE_MX, v, "mx " + pattern + " is listed twice");
             }
             mx.add(pattern);
             return true;
+        }
+
+        /**
+         * Whether the pattern was listed before: a linear scan while there are few (policies list a
+         * handful, and a hash set costs more than the whole scan), a hash set beyond that.
+         */
+        private boolean isDuplicate(MxPattern pattern) {
+            Set<MxPattern> seen = mxSeen;
+            if (seen == null) {
+                if (mx.size() < LINEAR_MX) {
+                    return mx.contains(pattern);
+                }
+                seen = mxSeen = new HashSet<>(mx);
+            }
+            return !seen.add(pattern);
         }
 
         private boolean extension(int from, int colon, int v, int ve) {

@@ -1,9 +1,7 @@
 package org.mtasts.core;
 
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -59,7 +57,7 @@ public sealed interface ReportUri permits ReportUri.Mailto, ReportUri.Https, Rep
         if (problem != null) {
             throw new IllegalArgumentException("invalid report URI '" + Texts.printable(uri) + "': " + problem);
         }
-        return classify(decoded);
+        return ReportUris.classify(decoded);
     }
 
     /**
@@ -72,6 +70,9 @@ public sealed interface ReportUri permits ReportUri.Mailto, ReportUri.Https, Rep
     static @org.jspecify.annotations.Nullable String problem(String uri) {
         if (uri.isEmpty()) {
             return "empty URI";
+        }
+        if (ReportUris.isPlainAbsolute(uri)) {
+            return null; // the common shapes, which java.net.URI accepts too: no need to build one
         }
         for (int i = 0; i < uri.length(); i++) {
             char c = uri.charAt(i);
@@ -103,51 +104,20 @@ public sealed interface ReportUri permits ReportUri.Mailto, ReportUri.Https, Rep
         if (problem != null) {
             throw new IllegalArgumentException("invalid report URI '" + Texts.printable(uri) + "': " + problem);
         }
-        if (!TlsRptRecord.decodeRua(uri, 0, uri.length()).equals(uri)) {
+        if (ReportUris.hasRuaEscape(uri)) {
             throw new IllegalArgumentException("report URI '" + Texts.printable(uri)
                     + "' must be given with %2C %21 %3B decoded (RFC 8460 §3)");
         }
-        String scheme = uri.substring(0, uri.indexOf(':')).toLowerCase(Locale.ROOT);
+        int colon = uri.indexOf(':');
+        if (expected != null && colon == expected.length() && uri.regionMatches(true, 0, expected, 0, colon)) {
+            return expected; // the common case, without allocating
+        }
+        String scheme = uri.substring(0, colon).toLowerCase(Locale.ROOT);
         if (expected != null ? !scheme.equals(expected) : scheme.equals("mailto") || scheme.equals("https")) {
             throw new IllegalArgumentException("report URI '" + Texts.printable(uri) + "' has scheme " + scheme
                     + ", expected " + (expected != null ? expected : "neither mailto nor https"));
         }
         return scheme;
-    }
-
-    private static ReportUri classify(String uri) {
-        int colon = uri.indexOf(':');
-        String scheme = uri.substring(0, colon).toLowerCase(Locale.ROOT);
-        switch (scheme) {
-            case "mailto":
-                return new Mailto(uri, mailtoAddress(uri.substring(colon + 1)));
-            case "https":
-                return new Https(uri);
-            default:
-                return new Unsupported(uri, scheme);
-        }
-    }
-
-    /**
-     * The addr-spec of a mailto URI (RFC 6068): up to '?', percent-decoded as UTF-8. A ',' is part
-     * of the address: RFC 8460 §3 makes the publisher write it as {@code %2C}, so in a record it is
-     * never the separator of several addresses.
-     */
-    private static String mailtoAddress(String rest) {
-        int q = rest.indexOf('?');
-        String to = q < 0 ? rest : rest.substring(0, q);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(to.length());
-        for (int i = 0; i < to.length(); i++) {
-            char c = to.charAt(i);
-            if (c == '%' && i + 2 < to.length()
-                    && Character.digit(to.charAt(i + 1), 16) >= 0 && Character.digit(to.charAt(i + 2), 16) >= 0) {
-                out.write(Character.digit(to.charAt(i + 1), 16) * 16 + Character.digit(to.charAt(i + 2), 16));
-                i += 2;
-            } else {
-                out.write(c);
-            }
-        }
-        return out.toString(StandardCharsets.UTF_8);
     }
 
     /**
@@ -167,10 +137,22 @@ public sealed interface ReportUri permits ReportUri.Mailto, ReportUri.Https, Rep
             Objects.requireNonNull(uri, "uri");
             Objects.requireNonNull(address, "address");
             checkedScheme(uri, "mailto");
-            if (!address.equals(mailtoAddress(uri.substring(uri.indexOf(':') + 1)))) {
+            if (!isAddressOf(address, uri)) {
                 throw new IllegalArgumentException("address '" + Texts.printable(address)
                         + "' is not the address of '" + Texts.printable(uri) + "'");
             }
+        }
+
+        /** Whether {@code address} is {@link #mailtoAddress} of the URI; allocation-free when nothing is escaped. */
+        private static boolean isAddressOf(String address, String uri) {
+            int from = uri.indexOf(':') + 1;
+            int q = uri.indexOf('?', from);
+            int end = q < 0 ? uri.length() : q;
+            int percent = uri.indexOf('%', from);
+            if (percent < 0 || percent >= end) {
+                return address.length() == end - from && uri.regionMatches(from, address, 0, end - from);
+            }
+            return address.equals(ReportUris.mailtoAddress(uri, from));
         }
 
         @Override

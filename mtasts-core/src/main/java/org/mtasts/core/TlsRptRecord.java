@@ -154,8 +154,19 @@ public record TlsRptRecord(List<ReportUri> rua, List<Extension> extensions) {
                         ue++;
                     }
                     String decoded = decodeRua(text, u, ue);
-                    String problem = ReportUri.problem(decoded);
-                    if (problem != null) {
+                    ReportUri uri = null;
+                    String problem = null;
+                    try {
+                        // The constructors check the URI (ReportUri.problem); checking it here first
+                        // would walk it twice on the common path.
+                        uri = u == ue ? null : ReportUris.classify(decoded);
+                    } catch (IllegalArgumentException e) {
+                        problem = ReportUri.problem(decoded);
+                        if (problem == null) {
+                            problem = Texts.printable(String.valueOf(e.getMessage()));
+                        }
+                    }
+                    if (uri == null) {
                         int at = u;
                         for (int i = u; i < ue; i++) {
                             if (TagSyntax.isForeign(text.charAt(i))) {
@@ -166,7 +177,7 @@ public record TlsRptRecord(List<ReportUri> rua, List<Extension> extensions) {
                         return StsRecord.invalidAt(text, at, SyntaxError.Kind.TLSRPT_RECORD_INVALID_URI,
                                 u == ue ? "empty URI in rua" : "invalid URI in rua: " + problem);
                     }
-                    rua.add(ReportUri.of(decoded));
+                    rua.add(uri);
                     int after = TagSyntax.skipWsp(text, ue);
                     if (after < n && text.charAt(after) == ',') {
                         u = TagSyntax.skipWsp(text, after + 1);
@@ -196,6 +207,12 @@ public record TlsRptRecord(List<ReportUri> rua, List<Extension> extensions) {
 
     /** Decodes the escapes RFC 8460 §3 requires inside a rua URI: %2C, %21 and %3B. */
     static String decodeRua(CharSequence text, int from, int to) {
+        if (text instanceof String s) {
+            int percent = s.indexOf('%', from);
+            if (percent < 0 || percent >= to) {
+                return s.substring(from, to); // nothing to decode: the usual case
+            }
+        }
         StringBuilder out = null;
         for (int i = from; i < to; i++) {
             char c = text.charAt(i);

@@ -2,6 +2,7 @@ package org.mtasts.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 import static org.mtasts.core.TestSupport.assertError;
 import static org.mtasts.core.TestSupport.invalid;
@@ -119,6 +120,21 @@ class PolicyParserTest {
         assertThat(result.value().mode().token()).isEqualTo(mode);
         assertThat(result.value().mx()).extracting(MxPattern::toText).isEqualTo(mx);
         assertThat(result.warnings()).isEqualTo(warnings);
+    }
+
+    @Test
+    @DisplayName("RFC 8461 §3.2: duplicate mx patterns are found in long lists too (past the linear scan)")
+    void findsDuplicateMxInLongLists() {
+        StringBuilder body = new StringBuilder(V + ENFORCE);
+        for (int i = 0; i < 40; i++) {
+            body.append("mx: mx").append(i).append(".example.com\n");
+        }
+        body.append("mx: MX3.example.com\n").append("mx: mx39.example.com\n").append("mx: mx40.example.com\n").append(AGE);
+        ParseResult.Valid<StsPolicy> result = (ParseResult.Valid<StsPolicy>) PolicyParser.strict().parse(body);
+        assertThat(result.value().mx()).hasSize(43);
+        assertThat(result.warnings()).extracting(ParseWarning::code, ParseWarning::line, ParseWarning::detail)
+                .containsExactly(tuple(ParseWarning.DUPLICATE_MX, 43, "mx mx3.example.com is listed twice"),
+                        tuple(ParseWarning.DUPLICATE_MX, 44, "mx mx39.example.com is listed twice"));
     }
 
     static Stream<Arguments> invalidPolicies() {
@@ -301,6 +317,21 @@ class PolicyParserTest {
         assertThat(e.detail()).isEqualTo(String.format("byte 0x%02X at offset %d is not valid UTF-8", badByte, offset));
         assertThat(e.code()).isEqualTo("policy-encoding");
         assertThat(invalid(PolicyParser.lenient().parse(body))).isEqualTo(e);
+    }
+
+    @Test
+    @DisplayName("RFC 8461 §3.2: a real U+FFFD is valid UTF-8, and error offsets after it still count bytes")
+    void aReplacementCharacterInTheInputIsNotAnEncodingError() {
+        String text = GOOD + "x: a\uFFFDb\n";
+        ParseResult.Valid<StsPolicy> valid = (ParseResult.Valid<StsPolicy>) StsPolicy.parse(
+                text.getBytes(StandardCharsets.UTF_8));
+        assertThat(valid.value().extensions()).containsExactly(new Extension("x", "a\uFFFDb"));
+        String bad = V + "x: \uFFFD\nmode: strict\n";
+        SyntaxError fromBytes = invalid(StsPolicy.parse(bad.getBytes(StandardCharsets.UTF_8)));
+        assertThat(fromBytes.offset()).isEqualTo(bad.indexOf("strict") + 2);
+        SyntaxError fromText = invalid(StsPolicy.parse(bad));
+        assertThat(fromBytes).isEqualTo(new SyntaxError(fromText.kind(), fromText.offset() + 2, fromText.line(),
+                fromText.column(), fromText.detail()));
     }
 
     @Test

@@ -5,7 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.stream.Stream;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Label;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -118,5 +126,82 @@ class ReportUriTest {
         assertThatThrownBy(() -> new ReportUri.Https("not a uri")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new ReportUri.Https(null)).isInstanceOf(NullPointerException.class).hasMessage("uri");
         assertThatThrownBy(() -> ReportUri.of(null)).isInstanceOf(NullPointerException.class).hasMessage("uri");
+    }
+
+    static Stream<Arguments> plainAbsolute() {
+        return Stream.of(
+                arguments("mailto:tlsrpt@example.com", true),
+                arguments("mailto:tlsrpt@example.com?subject=TLS%20report", true),
+                arguments("https://tlsrpt.example.com/v1", true),
+                arguments("https://user@r.example:8443/a;b/c?x=1&y=2?", true),
+                arguments("x-report:opaque", true),
+                arguments("mailto:%40@example.com", true),
+                // left to java.net.URI, which accepts some and rejects others with its message:
+                arguments("https://", false),
+                arguments("file:///etc", false),
+                arguments("https://r.example/#frag", false),
+                arguments("https://[::1]/", false),
+                arguments("http://bad/%", false),
+                arguments("http://bad/%zz", false),
+                arguments("mailto:", false),
+                arguments("1x:y", false),
+                arguments("noscheme", false),
+                arguments("", false));
+    }
+
+    @ParameterizedTest(name = "RFC 8460 §3: plain absolute URI {0} -> {1}")
+    @MethodSource("plainAbsolute")
+    void recognizesPlainAbsoluteUrisWithoutJavaNetUri(String text, boolean plain) {
+        assertThat(ReportUris.isPlainAbsolute(text)).isEqualTo(plain);
+        assertThat(ReportUri.problem(text)).isEqualTo(referenceProblem(text));
+    }
+
+    /**
+     * The fast path is a subset of what {@link URI} accepts: {@link ReportUri#problem} gives the same
+     * verdict and message as the reference, which always asks {@link URI}.
+     */
+    @Property
+    @Label("RFC 8460 §3: the rua URI check gives java.net.URI's verdict and message")
+    void problemAgreesWithJavaNetUri(@ForAll("uriSoup") String text) {
+        assertThat(ReportUri.problem(text)).isEqualTo(referenceProblem(text));
+        if (ReportUris.isPlainAbsolute(text)) {
+            assertThat(referenceProblem(text)).isNull();
+        }
+    }
+
+    @Provide
+    Arbitrary<String> uriSoup() {
+        Arbitrary<String> pieces = Arbitraries.of("mailto:", "https://", "http:", "x-y.z+1:", "//", "/", "?", "#", "%",
+                "%2C", "%3b", "%zz", "%4", "[", "]", "::1", "@", ":", ";", ",", "!", "~", "*", "'", "(", ")", "&", "=",
+                "+", "$", "a", "Z", "0", ".", "-", "_", "example.com", "r.example:8443", "\\", "\"", "<", "{", "|",
+                "^", "`", " ");
+        return Arbitraries.oneOf(pieces.list().ofMaxSize(12).map(l -> String.join("", l)),
+                Arbitraries.strings().ascii().ofMaxLength(30));
+    }
+
+    /** The check as it was before the fast path: every URI through {@link URI}. */
+    private static @Nullable String referenceProblem(String uri) {
+        if (uri.isEmpty()) {
+            return "empty URI";
+        }
+        for (int i = 0; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            if (c <= 0x20 || c >= 0x7F) {
+                return "character " + Texts.describe(c) + " at index " + i + " is not allowed in a URI";
+            }
+        }
+        URI parsed;
+        try {
+            parsed = new URI(uri);
+        } catch (URISyntaxException e) {
+            return e.getReason() + " at index " + e.getIndex();
+        }
+        if (parsed.getScheme() == null) {
+            return "the URI has no scheme";
+        }
+        if (parsed.getRawSchemeSpecificPart() == null || parsed.getRawSchemeSpecificPart().isEmpty()) {
+            return "the URI has nothing after its scheme";
+        }
+        return null;
     }
 }

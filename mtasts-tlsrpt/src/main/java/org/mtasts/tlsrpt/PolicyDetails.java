@@ -52,6 +52,44 @@ public record PolicyDetails(PolicyType policyType, String policyTypeToken, List<
     }
 
     /**
+     * Returns whether the other object is a {@code PolicyDetails} with equal components, as a
+     * record's {@code equals} does, but comparing the lists element by element by index: the
+     * generated one compares lists with an iterator, which allocates on the aggregator's hot path.
+     */
+    @Override
+    public boolean equals(@Nullable Object o) {
+        if (o == this) {
+            return true;
+        }
+        return o instanceof PolicyDetails other && policyType == other.policyType
+                && policyTypeToken.equals(other.policyTypeToken) && Objects.equals(policyDomain, other.policyDomain)
+                && sameStrings(policyStrings, other.policyStrings) && sameStrings(mxHosts, other.mxHosts);
+    }
+
+    /** Returns a hash of the components, consistent with {@link #equals}; allocation-free. */
+    @Override
+    public int hashCode() {
+        int h = policyTypeToken.hashCode();
+        h = 31 * h + Objects.hashCode(policyDomain);
+        h = 31 * h + policyStrings.hashCode(); // immutable copies: hashed by index, no iterator
+        return 31 * h + mxHosts.hashCode();
+    }
+
+    /** Compares two immutable, null-free lists (the compact constructor copies them) by index. */
+    private static boolean sameStrings(List<String> a, List<String> b) {
+        int n = a.size();
+        if (n != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (!a.get(i).equals(b.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Returns the details of a policy with a known type.
      *
      * @param type {@code STS}, {@code TLSA} or {@code NO_POLICY_FOUND}

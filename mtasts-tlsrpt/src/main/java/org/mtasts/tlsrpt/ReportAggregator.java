@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +71,10 @@ public final class ReportAggregator {
     public static final int DEFAULT_MAX_FAILURE_KEYS = 100_000;
 
     private static final long MILLIS_PER_DAY = 86_400_000L;
+    /** Slots of the identity caches of {@link #policy} (a power of two). */
+    private static final int IDENTITY_SLOTS = 256;
+    /** Slots of each policy key's identity cache of {@link #failure} (a power of two). */
+    private static final int FAILURE_IDENTITY_SLOTS = 16;
 
     private final String organizationName;
     private final String contactInfo;
@@ -79,8 +84,14 @@ public final class ReportAggregator {
     private final ConcurrentHashMap<PolicyDetails, PolicyKey> policies = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, Day> days = new ConcurrentHashMap<>();
     private final AtomicInteger failureKeyCount = new AtomicInteger();
-    /** The policy key looked up last by identity (a cache for record()). */
-    private volatile @Nullable PolicyKey lastPolicy;
+    /**
+     * Policy keys by the identity of the details object they were made from (a cache for record()):
+     * slot {@code identityHashCode(details) & (IDENTITY_SLOTS - 1)}. Plain reads and writes: a key's
+     * fields are final or volatile, so a racing reader sees null, an older key or a complete one, and
+     * checks {@code key.details == details} before using it. Unlike one shared "last key" field, it
+     * is not rewritten when threads alternate between policies, so its cache line stays shared.
+     */
+    private final @Nullable PolicyKey[] policiesByIdentity = new PolicyKey[IDENTITY_SLOTS];
 
     private ReportAggregator(Builder b) {
         this.organizationName = Objects.requireNonNull(b.organizationName);
@@ -103,14 +114,15 @@ public final class ReportAggregator {
      * @throws IllegalArgumentException if the details have no valid policy domain or an unknown type
      */
     public PolicyKey policy(PolicyDetails details) {
-        PolicyKey last = lastPolicy;
-        if (last != null && last.details == details) {
-            return last; // the same object as last time: no hashing
+        int slot = System.identityHashCode(details) & (IDENTITY_SLOTS - 1);
+        PolicyKey cached = policiesByIdentity[slot];
+        if (cached != null && cached.details == details) {
+            return cached; // the same object as before: no hashing
         }
         PolicyKey key = policies.get(details);
         if (key != null) {
             if (key.details == details) {
-                lastPolicy = key;
+                policiesByIdentity[slot] = key;
             }
             return key;
         }
@@ -139,14 +151,15 @@ public final class ReportAggregator {
     public FailureKey failure(PolicyKey policy, FailureDetails details) {
         checkOwner(policy);
         Objects.requireNonNull(details, "details");
-        FailureKey last = policy.lastFailure;
-        if (last != null && last.given == details) {
-            return last; // the same object as last time: no hashing
+        int slot = System.identityHashCode(details) & (FAILURE_IDENTITY_SLOTS - 1);
+        FailureKey cached = policy.failuresByIdentity[slot];
+        if (cached != null && cached.given == details) {
+            return cached; // the same object as before: no hashing
         }
         FailureKey key = policy.failures.get(details);
         if (key != null) {
             if (key.given == details) {
-                policy.lastFailure = key;
+                policy.failuresByIdentity[slot] = key;
             }
             return key;
         }
@@ -328,7 +341,7 @@ public final class ReportAggregator {
 
     private void forgetUnusedSince(long day) {
         for (PolicyKey p : policies.values()) {
-            p.failures.values().removeIf(f -> {
+            boolean removed = p.failures.values().removeIf(f -> {
                 Cell c = f.cell;
                 boolean stale = c == null || c.day <= day;
                 if (stale && f.counted) {
@@ -336,11 +349,15 @@ public final class ReportAggregator {
                 }
                 return stale;
             });
+            if (removed) {
+                Arrays.fill(p.failuresByIdentity, null); // forgotten keys are not served from the cache
+            }
             Cell c = p.cell;
             if ((c == null || c.day <= day) && p.failures.isEmpty()) {
                 policies.remove(p.details, p);
             }
         }
+        Arrays.fill(policiesByIdentity, null);
     }
 
     private List<TlsReport> build(LocalDate date, Day day) {
@@ -433,8 +450,8 @@ public final class ReportAggregator {
         final ReportAggregator owner;
         final PolicyDetails details;
         final ConcurrentHashMap<FailureDetails, FailureKey> failures = new ConcurrentHashMap<>();
-        /** The failure key looked up last by identity (a cache for record()). */
-        volatile @Nullable FailureKey lastFailure;
+        /** Failure keys by the identity of their details object (see {@code policiesByIdentity}). */
+        final @Nullable FailureKey[] failuresByIdentity = new FailureKey[FAILURE_IDENTITY_SLOTS];
 
         PolicyKey(ReportAggregator owner, PolicyDetails details) {
             this.owner = owner;

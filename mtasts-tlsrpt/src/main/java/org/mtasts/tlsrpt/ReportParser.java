@@ -3,13 +3,13 @@ package org.mtasts.tlsrpt;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.mtasts.core.DomainName;
 import org.mtasts.core.ResultType;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
-import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.core.json.JsonFactory;
@@ -36,13 +36,14 @@ final class ReportParser {
     private static final int POLICIES = 16;
 
     private final JsonParser p;
-    private final JsonFactory factory;
     private final Warnings warnings;
     private final ReportVisitor visitor;
     private final int maxPolicies;
     private final long maxFailureDetails;
     private final JsonPath path = new JsonPath();
     private final PropertyNameMatcher names;
+    /** Where {@link #stringArray} collects its elements (reused; grows for long arrays). */
+    private String[] stringBuffer = new String[8];
 
     private int policyCount;
     private long detailCount;
@@ -56,11 +57,10 @@ final class ReportParser {
     private long entryDetailSum;
     private boolean entryDetailsPresent;
 
-    ReportParser(JsonParser parser, JsonFactory factory, PropertyNameMatcher names, Warnings warnings,
+    ReportParser(JsonParser parser, PropertyNameMatcher names, Warnings warnings,
             ReportVisitor visitor, int maxPolicies, long maxFailureDetails) {
         this.p = parser;
         this.names = names;
-        this.factory = factory;
         this.warnings = warnings;
         this.visitor = visitor;
         this.maxPolicies = maxPolicies;
@@ -448,21 +448,91 @@ final class ReportParser {
         return false;
     }
 
-    /** Returns the number of strings if the text is a JSON array of strings, else -1. */
-    private int jsonArrayLength(String text) {
-        try (JsonParser inner = factory.createParser(ObjectReadContext.empty(), text)) {
-            if (inner.nextToken() != JsonToken.START_ARRAY) {
-                return -1;
-            }
-            int count = 0;
-            JsonToken t;
-            while ((t = inner.nextToken()) == JsonToken.VALUE_STRING) {
-                count++;
-            }
-            return t == JsonToken.END_ARRAY && inner.nextToken() == null ? count : -1;
-        } catch (tools.jackson.core.JacksonException e) {
+    /**
+     * Returns the number of strings if the text is a JSON array of strings (RFC 8259 §5, §7, with
+     * whitespace around), else -1. A hand-written scan: Microsoft's tlsa policy-strings come ten to
+     * a report, and a Jackson parser per string cost more than the rest of the policy.
+     */
+    static int jsonArrayLength(String text) {
+        int n = text.length();
+        int i = skipJsonWhitespace(text, 0);
+        if (i == n || text.charAt(i) != '[') {
             return -1;
         }
+        i = skipJsonWhitespace(text, i + 1);
+        int count = 0;
+        if (i < n && text.charAt(i) == ']') {
+            return skipJsonWhitespace(text, i + 1) == n ? 0 : -1;
+        }
+        while (true) {
+            i = jsonStringEnd(text, i);
+            if (i < 0) {
+                return -1;
+            }
+            count++;
+            i = skipJsonWhitespace(text, i);
+            if (i == n) {
+                return -1;
+            }
+            char c = text.charAt(i);
+            if (c == ']') {
+                return skipJsonWhitespace(text, i + 1) == n ? count : -1;
+            }
+            if (c != ',') {
+                return -1;
+            }
+            i = skipJsonWhitespace(text, i + 1);
+        }
+    }
+
+    /** RFC 8259 §2: ws = *( %x20 / %x09 / %x0A / %x0D ). */
+    private static int skipJsonWhitespace(String text, int i) {
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+                break;
+            }
+            i++;
+        }
+        return i;
+    }
+
+    /** Returns the index after the JSON string starting at {@code i} (RFC 8259 §7), or -1. */
+    private static int jsonStringEnd(String text, int i) {
+        int n = text.length();
+        if (i >= n || text.charAt(i) != '"') {
+            return -1;
+        }
+        for (i++; i < n; i++) {
+            char c = text.charAt(i);
+            if (c == '"') {
+                return i + 1;
+            }
+            if (c < 0x20) {
+                return -1; // control characters must be escaped
+            }
+            if (c == '\\') {
+                if (++i >= n) {
+                    return -1;
+                }
+                char e = text.charAt(i);
+                if (e == 'u') {
+                    if (i + 4 >= n) {
+                        return -1;
+                    }
+                    for (int k = 1; k <= 4; k++) {
+                        char h = text.charAt(i + k);
+                        if (!((h >= '0' && h <= '9') || (h >= 'a' && h <= 'f') || (h >= 'A' && h <= 'F'))) {
+                            return -1;
+                        }
+                    }
+                    i += 4;
+                } else if ("\"\\/bfnrt".indexOf(e) < 0) {
+                    return -1;
+                }
+            }
+        }
+        return -1;
     }
 
     private static boolean isPolicyLine(String s) {
@@ -857,18 +927,41 @@ final class ReportParser {
         if (t != JsonToken.START_ARRAY) {
             throw fail(ReportError.Kind.WRONG_TYPE, name + " must be an array of strings, not " + describe(t));
         }
-        List<String> out = new ArrayList<>(4);
+        int size = 0;
+        String[] buffer = stringBuffer;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
             if (t != JsonToken.VALUE_STRING) {
-                path.push(out.size());
+                path.push(size);
                 throw fail(ReportError.Kind.WRONG_TYPE, "an element of " + name + " must be a string, not " + describe(t));
             }
-            out.add(p.getString());
+            if (size == buffer.length) {
+                buffer = stringBuffer = Arrays.copyOf(buffer, size * 2);
+            }
+            buffer[size++] = p.getString();
         }
-        if (out.isEmpty()) {
+        if (size == 0) {
             warn(ReportWarning.Kind.EMPTY_ARRAY, path.toString(), name + " is an empty array");
         }
-        return out;
+        // Immutable lists made in one step (the fixed-arity List.of copy nothing), so that
+        // PolicyDetails keeps them as they are instead of copying an ArrayList.
+        switch (size) {
+            case 0:
+                return List.of();
+            case 1:
+                return List.of(buffer[0]);
+            case 2:
+                return List.of(buffer[0], buffer[1]);
+            case 3:
+                return List.of(buffer[0], buffer[1], buffer[2]);
+            case 4:
+                return List.of(buffer[0], buffer[1], buffer[2], buffer[3]);
+            case 5:
+                return List.of(buffer[0], buffer[1], buffer[2], buffer[3], buffer[4]);
+            case 6:
+                return List.of(buffer[0], buffer[1], buffer[2], buffer[3], buffer[4], buffer[5]);
+            default:
+                return List.of(Arrays.copyOf(buffer, size));
+        }
     }
 
     private String requiredString(String name) {

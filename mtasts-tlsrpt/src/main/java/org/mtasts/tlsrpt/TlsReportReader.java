@@ -290,7 +290,7 @@ public final class TlsReportReader {
                     ? factory.createParser(ObjectReadContext.empty(), opened.array, opened.offset,
                             opened.array.length - opened.offset)
                     : factory.createParser(ObjectReadContext.empty(), opened.stream);
-            parser = new ReportParser(json, factory, names, warnings, watch != null ? watch : visitor, maxPolicies,
+            parser = new ReportParser(json, names, warnings, watch != null ? watch : visitor, maxPolicies,
                     maxFailureDetails);
             ReportHeader header = parser.parse();
             checkFileName(fileName, compressed, header, watch, warnings);

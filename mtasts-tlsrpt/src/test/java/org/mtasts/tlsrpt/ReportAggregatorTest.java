@@ -177,6 +177,23 @@ class ReportAggregatorTest {
     }
 
     @Test
+    @DisplayName("RFC 8460 §7: keys forgotten with a taken day are not served again from the identity caches")
+    void forgottenKeysLeaveTheIdentityCaches() {
+        ReportAggregator small = ReportAggregator.builder().organizationName("x").contactInfo("a@b.example")
+                .clock(clock).maxFailureKeys(1).build();
+        FailureDetails first = expired("192.0.2.1");
+        small.record(STS, first, false);
+        ReportAggregator.PolicyKey before = small.policy(STS);
+        assertThat(small.takeReports(DAY)).hasSize(1);
+        small.record(STS, first, false); // the very same objects: looked up again, counted under the limit
+        small.record(STS, expired("192.0.2.2"), false); // over the limit: by result type only
+        assertThat(small.policy(STS)).isNotSameAs(before);
+        assertThat(small.reports(DAY).get(0).policies().get(0).failureDetails()).containsExactlyInAnyOrder(
+                first.withFailedSessionCount(1),
+                new FailureDetails(ResultType.CERTIFICATE_EXPIRED, null, null, null, null, 1, null, null));
+    }
+
+    @Test
     @DisplayName("Misuse is an exception naming the problem")
     void misuse() {
         assertThatThrownBy(() -> aggregator.policy(new PolicyDetails(PolicyType.STS, "sts", List.of(), null,
