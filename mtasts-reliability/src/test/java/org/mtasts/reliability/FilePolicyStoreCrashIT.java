@@ -34,7 +34,7 @@ import org.mtasts.http.FilePolicyStore;
  * store must open without reporting a problem, and no temporary file may remain.
  */
 class FilePolicyStoreCrashIT {
-    static final int DEFAULT_RUNS = 100;
+    static final int DEFAULT_RUNS = 60;
     static final int DOMAINS = 8;
     /** Each policy has this many mx lines: about 14 KB per file, so a write takes a while. */
     static final int MX_LINES = 500;
