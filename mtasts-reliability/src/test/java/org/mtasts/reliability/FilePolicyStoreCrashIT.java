@@ -40,11 +40,18 @@ class FilePolicyStoreCrashIT {
     static final int MX_LINES = 500;
     static final Instant FETCHED = Instant.parse("2026-11-28T00:00:00Z");
 
-    /** The policy text of a domain at a generation: self-describing, so a mix of two is visible. */
+    /** How many distinct policy texts a domain cycles through (made before the child says ready). */
+    static final int VARIANTS = 16;
+
+    /**
+     * The policy text of a domain at a generation: self-describing (domain and variant in every mx
+     * line), so a mix of two is visible. Generation g uses variant g mod {@value #VARIANTS}.
+     */
     static String text(int domain, long generation) {
+        long variant = generation % VARIANTS;
         StringBuilder b = new StringBuilder("version: STSv1\nmode: enforce\n");
         for (int i = 0; i < MX_LINES; i++) {
-            b.append("mx: mx").append(i).append(".g").append(generation).append(".d").append(domain).append(".example\n");
+            b.append("mx: mx").append(i).append(".v").append(variant).append(".d").append(domain).append(".example\n");
         }
         return b.append("max_age: 86400\n").toString();
     }
@@ -61,13 +68,21 @@ class FilePolicyStoreCrashIT {
         FilePolicyStore store = FilePolicyStore.open(Path.of(args[0]));
         long start = Long.parseLong(args[1]);
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.US_ASCII);
+        // Everything but the write is done beforehand, so that a kill most often lands in a put.
+        String[][] texts = new String[DOMAINS][VARIANTS];
+        StsPolicy[][] policies = new StsPolicy[DOMAINS][VARIANTS];
+        for (int d = 0; d < DOMAINS; d++) {
+            for (int v = 0; v < VARIANTS; v++) {
+                texts[d][v] = text(d, v);
+                policies[d][v] = StsPolicy.parse(texts[d][v]).orElseThrow();
+            }
+        }
         out.println("ready");
         out.flush();
         for (long g = start; ; g++) {
+            int v = (int) (g % VARIANTS);
             for (int d = 0; d < DOMAINS; d++) {
-                String text = text(d, g);
-                StsPolicy policy = StsPolicy.parse(text).orElseThrow();
-                store.put(CachedPolicy.of(domain(d), "g" + g, policy, text, FETCHED));
+                store.put(CachedPolicy.of(domain(d), "g" + g, policies[d][v], texts[d][v], FETCHED));
                 out.println("ack " + d + " " + g);
                 out.flush();
             }
