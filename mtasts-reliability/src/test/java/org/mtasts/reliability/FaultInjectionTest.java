@@ -123,29 +123,35 @@ class FaultInjectionTest {
         });
     }
 
+    /**
+     * A connection the server breaks: the JDK reports a reset or an early end of stream as an
+     * I/O error or, inside TLS, as an SSLException, whichever the kernel delivers first.
+     */
+    static final List<FetchFailure> BROKEN_CONNECTION = List.of(FetchFailure.IO, FetchFailure.TLS_HANDSHAKE);
+
     static Stream<Arguments> httpFaults() {
         return Stream.of(
                 Arguments.of("reset mid-body", PolicyResponse.ok(POLICY + "x-pad: " + "p".repeat(20_000) + "\n")
-                        .withFault(HttpFault.RESET_MID_BODY), PolicyHost.DEFAULT, FetchFailure.IO),
+                        .withFault(HttpFault.RESET_MID_BODY), PolicyHost.DEFAULT, BROKEN_CONNECTION),
                 Arguments.of("stall after headers", PolicyResponse.ok(POLICY).withFault(HttpFault.STALL_AFTER_HEADERS),
-                        PolicyHost.DEFAULT, FetchFailure.TIMEOUT),
+                        PolicyHost.DEFAULT, List.of(FetchFailure.TIMEOUT)),
                 Arguments.of("endless chunked body", PolicyResponse.ok(POLICY).withFault(HttpFault.ENDLESS_BODY),
-                        PolicyHost.DEFAULT, FetchFailure.TOO_LARGE),
+                        PolicyHost.DEFAULT, List.of(FetchFailure.TOO_LARGE)),
                 Arguments.of("closed without a response", PolicyResponse.ok(POLICY)
-                        .withFault(HttpFault.CLOSE_WITHOUT_RESPONSE), PolicyHost.DEFAULT, FetchFailure.IO),
+                        .withFault(HttpFault.CLOSE_WITHOUT_RESPONSE), PolicyHost.DEFAULT, BROKEN_CONNECTION),
                 Arguments.of("slow drip", PolicyResponse.ok(POLICY).withDrip(1, Duration.ofMillis(100)),
-                        PolicyHost.DEFAULT, FetchFailure.TIMEOUT),
+                        PolicyHost.DEFAULT, List.of(FetchFailure.TIMEOUT)),
                 Arguments.of("certificate chain of 50", PolicyResponse.ok(POLICY), PolicyHost.DEFAULT.withChainLength(50),
-                        FetchFailure.TLS_HANDSHAKE),
-                // An HTTPS port that accepts and closes at once: the handshake meets a reset.
+                        List.of(FetchFailure.TLS_HANDSHAKE)),
+                // An HTTPS port that accepts and closes at once.
                 Arguments.of("TLS port closed at once", PolicyResponse.ok(POLICY), PolicyHost.DEFAULT.httpOnly(),
-                        FetchFailure.IO));
+                        BROKEN_CONNECTION));
     }
 
     @ParameterizedTest(name = "RFC 8461 §3.3: HTTPS fault {0}")
     @MethodSource("httpFaults")
     @DisplayName("an HTTPS fault gives no policy and its TLS-RPT failure within the fetch timeout, and leaks nothing")
-    void httpFault(String name, PolicyResponse response, PolicyHost host, FetchFailure expected) throws Exception {
+    void httpFault(String name, PolicyResponse response, PolicyHost host, List<FetchFailure> expected) throws Exception {
         List<DomainSpec> specs = new ArrayList<>();
         for (int i = 0; i < DOMAINS; i++) {
             specs.add(DomainSpec.of("d" + i + ".http-fault.test").stsRecord("v=STSv1; id=1")
@@ -164,8 +170,9 @@ class FaultInjectionTest {
                 PolicyResolution.NoPolicy none = (PolicyResolution.NoPolicy) r;
                 assertThat(none.reason()).isEqualTo(PolicyResolution.Reason.FETCH_FAILED);
                 // RFC 8460 §4.3.2.2: the failure is reported with its result type and reason code.
-                assertThat(none.tlsRpt().resultType()).isEqualTo(expected.resultType());
-                assertThat(none.tlsRpt().failureReasonCode()).as(none.detail()).isEqualTo(expected.code());
+                assertThat(none.tlsRpt().resultType()).isEqualTo(expected.get(0).resultType());
+                assertThat(none.tlsRpt().failureReasonCode()).as(none.detail())
+                        .isIn(expected.stream().map(FetchFailure::code).toArray());
                 Messages.requireSafe("detail", none.detail());
             }
             long millis = (System.nanoTime() - start) / 1_000_000;
