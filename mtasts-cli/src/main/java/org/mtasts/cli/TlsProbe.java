@@ -22,7 +22,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
@@ -197,7 +196,7 @@ final class TlsProbe {
             tls.startHandshake();
         } catch (SocketTimeoutException e) {
             return new Result(Outcome.TIMEOUT, recorder.chain, "", transcript, "TLS handshake timed out");
-        } catch (SSLException | EOFException e) {
+        } catch (IOException e) { // SSLException, EOFException, or a reset (SocketException)
             if (watchdog.fired()) {
                 return new Result(Outcome.TIMEOUT, recorder.chain, "", transcript, "TLS handshake timed out");
             }

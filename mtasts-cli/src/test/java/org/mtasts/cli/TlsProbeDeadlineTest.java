@@ -106,6 +106,35 @@ class TlsProbeDeadlineTest {
     }
 
     @Test
+    @DisplayName("RFC 3207: a server that resets the connection instead of the TLS handshake is HANDSHAKE_FAILED")
+    void aResetInsteadOfTheHandshakeIsAHandshakeFailure() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            server.submit(() -> {
+                Socket s = listener.accept();
+                s.getOutputStream().write("220 mx ESMTP\r\n250-mx\r\n250-STARTTLS\r\n250 OK\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                InputStream in = s.getInputStream();
+                while (in.read() != '\n') {
+                    // EHLO line
+                }
+                while (in.read() != '\n') {
+                    // STARTTLS line
+                }
+                s.getOutputStream().write("220 go ahead\r\n".getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                in.read(); // the ClientHello has started to arrive
+                s.setSoLinger(true, 0); // close with RST, not FIN
+                s.close();
+                return null;
+            });
+            InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.getLocalPort());
+            TlsProbe.Result result = CompletableFuture.supplyAsync(() -> TlsProbe.smtp("mx.reset.test", address, TIMEOUT,
+                    "probe.test")).get(WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            assertThat(result.outcome()).as(result.toString()).isEqualTo(TlsProbe.Outcome.HANDSHAKE_FAILED);
+        }
+    }
+
+    @Test
     @DisplayName("a policy host that drips its TLS handshake ends in TIMEOUT at twice the timeout")
     void aDrippedTlsHostTimesOut() throws Exception {
         byte[] record = new byte[5 + 16_000];
