@@ -12,7 +12,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 
 /**
  * Counts what a test could leak: threads (all, and by name), open file descriptors and sockets
@@ -111,6 +116,11 @@ public final class Leaks {
         if (!alive.isEmpty()) {
             throw new AssertionError("threads still running after everything was closed: " + alive);
         }
+        // Libraries may close a socket shortly after the call that used it has returned (dnsjava
+        // closes a UDP channel when its own query timeout is processed, after our deadline): the
+        // check waits, within the grace period, for the state to settle.
+        long left = Math.max(0, deadline - System.nanoTime());
+        awaitCondition(() -> settled(before, take()), Duration.ofNanos(left));
         Snapshot after = take();
         long processWide = after.threads().stream().filter(t -> t.isAlive() && isProcessWide(t.getName())).count();
         if (processWide > MAX_PROCESS_WIDE) {
@@ -134,6 +144,47 @@ public final class Leaks {
                     + after.descriptorCount() + " after; new: " + added);
         }
         return after;
+    }
+
+    private static boolean settled(Snapshot before, Snapshot now) {
+        Set<String> sockets = now.sockets();
+        sockets.removeAll(before.sockets());
+        return sockets.isEmpty() && now.descriptorCount() <= before.descriptorCount();
+    }
+
+    /**
+     * Waits until the condition holds or the timeout passes: the condition is re-checked every 10
+     * ms by the JDK's shared delayed executor, and the wait is a future's timed get.
+     *
+     * @return whether the condition held in time
+     */
+    static boolean awaitCondition(BooleanSupplier condition, Duration timeout) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Executor tick = CompletableFuture.delayedExecutor(10, TimeUnit.MILLISECONDS);
+        Runnable check = new Runnable() {
+            @Override
+            public void run() {
+                if (condition.getAsBoolean()) {
+                    done.complete(null);
+                } else if (!done.isDone()) {
+                    tick.execute(this);
+                }
+            }
+        };
+        check.run();
+        try {
+            done.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            throw new AssertionError(e.getCause());
+        } finally {
+            done.cancel(false);
+        }
     }
 
     /** The Unix-domain sockets of the system, as {@code socket:[inode]} links. */
