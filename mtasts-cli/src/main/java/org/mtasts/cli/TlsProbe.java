@@ -17,9 +17,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
@@ -32,8 +34,9 @@ import javax.net.ssl.X509TrustManager;
  * caller can say exactly what is wrong with it ({@link org.mtasts.core.MxCertificateCheck}) instead
  * of a bare handshake failure.
  *
- * <p>Bounded: every read waits at most the timeout, the whole probe at most twice the timeout, a
- * reply line is at most 4096 bytes and a reply at most 100 lines.
+ * <p>Bounded: every read waits at most the timeout, the whole probe at most twice the timeout (a
+ * watchdog closes the socket then, so that a server dripping one byte per read timeout cannot
+ * stretch it), a reply line is at most 4096 bytes and a reply at most 100 lines.
  *
  * <p>Public only as a door for the integration tests against real servers ({@code mtasts-it}): the
  * module exports no package, so this is not a library API.
@@ -110,7 +113,9 @@ public final class TlsProbe {
     public static Result smtp(String host, InetSocketAddress address, Duration timeout, String ehloName) {
         List<String> transcript = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos() * 2;
-        try (Socket socket = new Socket()) {
+        Socket socket = new Socket();
+        Watchdog watchdog = new Watchdog(socket, timeout.multipliedBy(2));
+        try (socket; watchdog) {
             try {
                 socket.connect(address, (int) timeout.toMillis());
             } catch (SocketTimeoutException e) {
@@ -150,10 +155,14 @@ public final class TlsProbe {
                 return new Result(Outcome.PROTOCOL_ERROR, List.of(), "", transcript,
                         "STARTTLS rejected: " + printable(ready.get(0)));
             }
-            return handshake(socket, host, address, timeout, transcript, true);
+            return handshake(socket, host, address, timeout, transcript, true, watchdog);
         } catch (SocketTimeoutException e) {
             return new Result(Outcome.TIMEOUT, List.of(), "", transcript, "no answer within " + timeout.toMillis() + " ms");
         } catch (IOException e) {
+            if (watchdog.fired()) {
+                return new Result(Outcome.TIMEOUT, List.of(), "", transcript, "the server is too slow: no complete "
+                        + "exchange within " + timeout.multipliedBy(2).toMillis() + " ms");
+            }
             return new Result(Outcome.PROTOCOL_ERROR, List.of(), "", transcript, printable(e.getMessage()));
         }
     }
@@ -168,7 +177,9 @@ public final class TlsProbe {
      */
     public static Result tls(String host, InetSocketAddress address, Duration timeout) {
         List<String> transcript = new ArrayList<>();
-        try (Socket socket = new Socket()) {
+        Socket socket = new Socket();
+        Watchdog watchdog = new Watchdog(socket, timeout.multipliedBy(2));
+        try (socket; watchdog) {
             try {
                 socket.connect(address, (int) timeout.toMillis());
             } catch (SocketTimeoutException e) {
@@ -178,14 +189,17 @@ public final class TlsProbe {
                         "cannot connect to " + address + ": " + printable(e.getMessage()));
             }
             socket.setSoTimeout((int) timeout.toMillis());
-            return handshake(socket, host, address, timeout, transcript, false);
+            return handshake(socket, host, address, timeout, transcript, false, watchdog);
         } catch (IOException e) {
+            if (watchdog.fired()) {
+                return new Result(Outcome.TIMEOUT, List.of(), "", transcript, "TLS handshake timed out");
+            }
             return new Result(Outcome.HANDSHAKE_FAILED, List.of(), "", transcript, printable(e.getMessage()));
         }
     }
 
     private static Result handshake(Socket plain, String host, InetSocketAddress address, Duration timeout,
-            List<String> transcript, boolean smtp) throws IOException {
+            List<String> transcript, boolean smtp, Watchdog watchdog) throws IOException {
         Recorder recorder = new Recorder();
         SSLContext context;
         try {
@@ -201,11 +215,15 @@ public final class TlsProbe {
         params.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
         tls.setSSLParameters(params);
         tls.setSoTimeout((int) timeout.toMillis());
+        watchdog.watch(tls);
         try {
             tls.startHandshake();
         } catch (SocketTimeoutException e) {
             return new Result(Outcome.TIMEOUT, recorder.chain, "", transcript, "TLS handshake timed out");
-        } catch (SSLException | EOFException e) {
+        } catch (IOException e) { // SSLException, EOFException, or a reset (SocketException)
+            if (watchdog.fired()) {
+                return new Result(Outcome.TIMEOUT, recorder.chain, "", transcript, "TLS handshake timed out");
+            }
             return new Result(Outcome.HANDSHAKE_FAILED, recorder.chain, "", transcript,
                     "TLS handshake failed: " + printable(e.getMessage()));
         }
@@ -296,6 +314,55 @@ public final class TlsProbe {
             out.append(c >= 0x20 && c < 0x7F ? String.valueOf(c) : String.format("\\x%02x", (int) c & 0xFF));
         }
         return out.toString();
+    }
+
+    /**
+     * Closes the probe's sockets when its overall deadline passes, from the JDK's shared scheduler
+     * of {@link CompletableFuture#delayedExecutor} (no thread of ours): a blocked read then fails,
+     * and the probe reports a timeout.
+     */
+    private static final class Watchdog implements AutoCloseable {
+        private final List<Socket> watched = new CopyOnWriteArrayList<>();
+        private final CompletableFuture<Void> task;
+        private volatile boolean fired;
+
+        Watchdog(Socket socket, Duration after) {
+            watched.add(socket);
+            this.task = CompletableFuture.runAsync(this::fire,
+                    CompletableFuture.delayedExecutor(after.toNanos(), TimeUnit.NANOSECONDS, Runnable::run));
+        }
+
+        /** Also closes this socket (the TLS layer over the plain one) when the deadline passes. */
+        void watch(Socket layered) {
+            watched.add(layered);
+            if (fired) {
+                closeQuietly(layered);
+            }
+        }
+
+        private void fire() {
+            fired = true;
+            for (Socket s : watched) {
+                closeQuietly(s);
+            }
+        }
+
+        boolean fired() {
+            return fired;
+        }
+
+        private static void closeQuietly(Socket s) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                // closing to unblock a read: nothing else to do
+            }
+        }
+
+        @Override
+        public void close() {
+            task.cancel(false);
+        }
     }
 
     /** Accepts every chain and remembers it: the verdict comes afterwards, with the real trust. */

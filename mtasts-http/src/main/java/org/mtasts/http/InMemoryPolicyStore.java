@@ -18,11 +18,12 @@ import org.mtasts.core.PolicyStore;
  * The default {@link PolicyStore}: a bounded map in memory. {@link #get} is one {@link
  * ConcurrentHashMap} lookup and allocates nothing.
  *
- * <p>When a {@link #put} takes the store above {@code maxEntries}, it evicts every expired entry;
- * if that is not enough, it evicts the entries that expire soonest (they protect deliveries for the
- * shortest time) until the store is 1% below the bound, so that a full store does not scan on
- * every put.
- * The entry just put is never evicted, nor an entry replaced while the eviction runs.
+ * <p>The bound holds at every moment, also under concurrent puts: a {@link #put} of a new domain
+ * into a full store first evicts every expired entry; if that is not enough, it evicts the entries
+ * that expire soonest (they protect deliveries for the shortest time) until the store, with the
+ * new entry, is 1% below the bound, so that a full store does not scan on every put. The entry
+ * being put is never evicted. Puts take a lock (they follow policy fetches, so they are rare);
+ * {@link #get} never does.
  *
  * <pre>{@code
  * PolicyStore store = new InMemoryPolicyStore(10_000, clock);
@@ -76,9 +77,12 @@ public final class InMemoryPolicyStore implements PolicyStore {
     @Override
     public void put(CachedPolicy policy) {
         Objects.requireNonNull(policy, "policy");
-        map.put(policy.domain(), policy);
-        if (map.size() > maxEntries) {
-            evict(policy);
+        synchronized (evictionLock) {
+            // Every insertion happens under the lock, after making room: the size never exceeds the bound.
+            if (map.size() >= maxEntries && !map.containsKey(policy.domain())) {
+                makeRoom();
+            }
+            map.put(policy.domain(), policy);
         }
     }
 
@@ -102,44 +106,39 @@ public final class InMemoryPolicyStore implements PolicyStore {
         return maxEntries;
     }
 
-    private void evict(CachedPolicy keep) {
-        synchronized (evictionLock) {
-            int size = map.size();
-            if (size <= maxEntries) {
-                return;
+    /**
+     * Evicts the expired entries; if one more entry still does not fit, evicts the soonest to
+     * expire until it fits 1% below the bound.
+     */
+    private void makeRoom() {
+        int target = Math.max(0, maxEntries - Math.max(1, maxEntries / 100) - 1);
+        Instant now = clock.instant();
+        List<CachedPolicy> expired = new ArrayList<>();
+        for (CachedPolicy p : map.values()) {
+            if (p.isExpired(now)) {
+                expired.add(p);
             }
-            int target = maxEntries - Math.max(1, maxEntries / 100);
-            Instant now = clock.instant();
-            List<CachedPolicy> expired = new ArrayList<>();
-            for (CachedPolicy p : map.values()) {
-                if (p != keep && p.isExpired(now)) {
-                    expired.add(p);
-                }
+        }
+        for (CachedPolicy p : expired) {
+            if (map.remove(p.domain(), p)) {
+                onEvict.accept(p);
             }
-            for (CachedPolicy p : expired) {
-                if (map.remove(p.domain(), p)) {
-                    onEvict.accept(p);
-                }
+        }
+        if (map.size() < maxEntries) {
+            return; // the expired entries made room
+        }
+        int excess = map.size() - target;
+        // The `excess` entries that expire soonest: a max-heap of that size over all entries.
+        PriorityQueue<CachedPolicy> soonest = new PriorityQueue<>(excess + 1, BY_EXPIRY.reversed());
+        for (CachedPolicy p : map.values()) {
+            soonest.add(p);
+            if (soonest.size() > excess) {
+                soonest.poll();
             }
-            if (map.size() <= maxEntries) {
-                return;
-            }
-            int excess = map.size() - Math.max(target, 0);
-            // The `excess` entries that expire soonest: a max-heap of that size over all entries.
-            PriorityQueue<CachedPolicy> soonest = new PriorityQueue<>(excess + 1, BY_EXPIRY.reversed());
-            for (CachedPolicy p : map.values()) {
-                if (p == keep) {
-                    continue;
-                }
-                soonest.add(p);
-                if (soonest.size() > excess) {
-                    soonest.poll();
-                }
-            }
-            for (CachedPolicy p : soonest) {
-                if (map.remove(p.domain(), p)) {
-                    onEvict.accept(p);
-                }
+        }
+        for (CachedPolicy p : soonest) {
+            if (map.remove(p.domain(), p)) {
+                onEvict.accept(p);
             }
         }
     }

@@ -25,7 +25,15 @@ class AddressFilterTest {
         "240.0.0.1,false", "255.255.255.255,false",
         "2001:4860:4860::8888,true", "2606:4700::1111,true", "::,false", "::1,false", "fc00::1,false",
         "fdff::1,false", "fe80::1,false", "febf::1,false", "fec0::1,false", "ff02::1,false",
-        "::ffff:10.0.0.1,false", "::ffff:8.8.8.8,true", "::10.0.0.1,false", "::8.8.8.8,true"})
+        "::ffff:10.0.0.1,false", "::ffff:8.8.8.8,true", "::10.0.0.1,false", "::8.8.8.8,true",
+        // IANA special-purpose blocks that are not globally reachable (RFC 6890), cloud metadata services.
+        "192.0.0.192,false", "192.0.0.1,false", "192.0.1.1,true", "192.0.2.1,false", "192.0.3.1,true",
+        "198.17.255.255,true", "198.18.0.1,false", "198.19.255.255,false", "198.20.0.0,true", "198.51.100.7,false",
+        "203.0.113.9,false", "203.0.114.1,true", "100.100.100.200,false", "fd00:ec2::254,false",
+        // IPv4 embedded in NAT64 (RFC 6052) and 6to4 (RFC 3056) addresses is judged as IPv4.
+        "64:ff9b::a9fe:a9fe,false", "64:ff9b::a00:5,false", "64:ff9b::7f00:1,false", "64:ff9b::808:808,true",
+        "64:ff9b:1::a00:5,false", "64:ff9b:1::808:808,false", "2002:c0a8:101::1,false", "2002:7f00:1::1,false",
+        "2002:808:808::1,true", "100::1,false", "100:0:0:1::1,true", "2001:db8::1,false", "2001:db9::1,true"})
     void publicOnlyRejectsNonRoutableAddresses(String address, boolean expected) throws UnknownHostException {
         InetAddress a = InetAddress.getByName(address);
         assertThat(AddressFilter.PUBLIC_ONLY.permits(a)).isEqualTo(expected);
@@ -35,7 +43,8 @@ class AddressFilterTest {
 
     /** The reference: the documented CIDR list, checked by prefix arithmetic. */
     private static final List<String> V4_BLOCKED = List.of("0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8",
-            "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16", "224.0.0.0/4", "240.0.0.0/4");
+            "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24", "192.0.2.0/24", "192.168.0.0/16", "198.18.0.0/15",
+            "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4");
 
     private static boolean inBlock(byte[] address, String cidr) throws UnknownHostException {
         String[] parts = cidr.split("/");
@@ -65,5 +74,23 @@ class AddressFilterTest {
         // Java turns ::ffff:a.b.c.d into an Inet4Address; build the Inet6Address explicitly.
         InetAddress six = java.net.Inet6Address.getByAddress(null, mapped, -1);
         assertThat(AddressFilter.isPublic(six)).isEqualTo(AddressFilter.isPublic(InetAddress.getByAddress(v4)));
+    }
+
+    @Property
+    @Label("IPv6: NAT64 (64:ff9b::/96, RFC 6052) and 6to4 (2002::/16, RFC 3056) addresses are judged by their IPv4")
+    void nat64And6to4AreJudgedAsIpv4(@ForAll @Size(4) byte[] v4, @ForAll @Size(10) byte[] rest) throws UnknownHostException {
+        boolean expected = AddressFilter.isPublic(InetAddress.getByAddress(v4));
+        byte[] nat64 = new byte[16];
+        nat64[1] = 0x64;
+        nat64[2] = (byte) 0xFF;
+        nat64[3] = (byte) 0x9B;
+        System.arraycopy(v4, 0, nat64, 12, 4);
+        assertThat(AddressFilter.isPublic(InetAddress.getByAddress(nat64))).isEqualTo(expected);
+        byte[] sixToFour = new byte[16];
+        sixToFour[0] = 0x20;
+        sixToFour[1] = 0x02;
+        System.arraycopy(v4, 0, sixToFour, 2, 4);
+        System.arraycopy(rest, 0, sixToFour, 6, 10); // the site's subnet and host: not relevant
+        assertThat(AddressFilter.isPublic(InetAddress.getByAddress(sixToFour))).isEqualTo(expected);
     }
 }

@@ -72,6 +72,52 @@ class InMemoryPolicyStoreTest {
     }
 
     @Test
+    @DisplayName("the bound holds at every moment under concurrent puts (found by the load run)")
+    void theBoundHoldsUnderConcurrentPuts() throws Exception {
+        int max = 50;
+        InMemoryPolicyStore store = new InMemoryPolicyStore(max, clock);
+        int threads = 8;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads + 1);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger largest = new java.util.concurrent.atomic.AtomicInteger();
+        List<CachedPolicy> policies = new ArrayList<>();
+        for (int i = 0; i < threads * 2_000; i++) {
+            policies.add(cached("d" + i + ".example", 1_000 + i % 977));
+        }
+        try {
+            java.util.concurrent.Future<?> sampler = pool.submit(() -> {
+                start.await();
+                while (!done.get()) {
+                    largest.accumulateAndGet(store.size(), Math::max);
+                }
+                return null;
+            });
+            List<java.util.concurrent.Future<?>> writers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int from = t * 2_000;
+                writers.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = from; i < from + 2_000; i++) {
+                        store.put(policies.get(i));
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (java.util.concurrent.Future<?> w : writers) {
+                w.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            done.set(true);
+            sampler.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(largest.get()).isLessThanOrEqualTo(max);
+        assertThat(store.size()).isLessThanOrEqualTo(max);
+    }
+
+    @Test
     @DisplayName("the bound must be positive")
     void theBoundMustBePositive() {
         assertThatIllegalArgumentException().isThrownBy(() -> new InMemoryPolicyStore(0, clock))

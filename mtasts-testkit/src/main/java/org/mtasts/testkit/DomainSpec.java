@@ -260,7 +260,7 @@ public final class DomainSpec {
         if (!IPV6.matcher(ipv6).matches()) {
             throw new IllegalArgumentException("'" + printable(ipv6) + "' is not an IPv6 address literal");
         }
-        records.add(new AAAARecord(owner(name), DClass.IN, ttl, literal(ipv6)));
+        records.add(new AAAARecord(owner(name), DClass.IN, ttl, literal6(ipv6)));
         return this;
     }
 
@@ -401,6 +401,27 @@ public final class DomainSpec {
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("'" + address + "' is not an address literal", e);
         }
+    }
+
+    /**
+     * Parses an IPv6 literal into sixteen bytes. The JDK turns {@code ::ffff:a.b.c.d} into an IPv4
+     * address, whose four bytes would make a malformed AAAA record: the mapped form is kept.
+     */
+    private static InetAddress literal6(String address) {
+        InetAddress parsed = literal(address);
+        byte[] b = parsed.getAddress();
+        if (b.length == 4) {
+            byte[] mapped = new byte[16];
+            mapped[10] = (byte) 0xFF;
+            mapped[11] = (byte) 0xFF;
+            System.arraycopy(b, 0, mapped, 12, 4);
+            try {
+                return java.net.Inet6Address.getByAddress(null, mapped, -1);
+            } catch (UnknownHostException e) {
+                throw new IllegalStateException("sixteen bytes are always an IPv6 address", e);
+            }
+        }
+        return parsed;
     }
 
     private static byte[] latin1(String s) {

@@ -55,6 +55,7 @@ class DnsServerTest {
                 .mxRecord(10, "mx1.example.test")
                 .a("mx1.example.test", "127.0.0.1")
                 .aaaa("mx1.example.test", "::1")
+                .aaaa("mapped.example.test", "::ffff:192.0.2.1")
                 .cname("_mta-sts.alias.example.test", "_mta-sts.hop.example.test")
                 .cname("_mta-sts.hop.example.test", "_mta-sts.example.test")
                 .cname("loop1.example.test", "loop2.example.test")
@@ -141,6 +142,9 @@ class DnsServerTest {
         assertThat(((ARecord) a).getAddress()).isEqualTo(InetAddress.getByName("127.0.0.1"));
         Record aaaa = query("mx1.example.test", Type.AAAA, true).getSection(Section.ANSWER).get(0);
         assertThat(((AAAARecord) aaaa).getAddress()).isEqualTo(InetAddress.getByName("::1"));
+        // An IPv4-mapped literal stays a 16-byte AAAA record (the JDK would parse it as IPv4).
+        Record mapped = query("mapped.example.test", Type.AAAA, false).getSection(Section.ANSWER).get(0);
+        assertThat(mapped.rdataToString()).isEqualTo("::ffff:192.0.2.1");
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 import org.jspecify.annotations.Nullable;
 import org.mtasts.core.DomainName;
@@ -490,13 +491,27 @@ public final class TlsReportReader {
     /** Moves the zip stream to the report: the first entry named *.json, else the only entry. */
     private static boolean toReportEntry(ZipInputStream zip) throws IOException {
         ZipEntry entry;
-        while ((entry = zip.getNextEntry()) != null) {
+        while ((entry = nextEntry(zip)) != null) {
             if (!entry.isDirectory() && entry.getName().toLowerCase(Locale.ROOT).endsWith(".json")) {
                 // RFC 8460 §6.3: the entry name is never used as a path.
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * Returns the next zip entry. The JDK decodes entry names as UTF-8 and throws an unchecked
+     * {@code IllegalArgumentException} for bytes that are not; that is corrupt zip data here.
+     */
+    private static @Nullable ZipEntry nextEntry(ZipInputStream zip) throws IOException {
+        try {
+            return zip.getNextEntry();
+        } catch (IllegalArgumentException e) {
+            ZipException corrupt = new ZipException("an entry name is not valid UTF-8");
+            corrupt.initCause(e);
+            throw corrupt;
+        }
     }
 
     private static byte[] peek(BufferedInputStream in, int n) throws IOException {

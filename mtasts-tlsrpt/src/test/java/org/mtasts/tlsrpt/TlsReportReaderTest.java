@@ -509,6 +509,20 @@ class TlsReportReaderTest {
     }
 
     @Test
+    @DisplayName("RFC 8460 §5.2: a zip entry name that is not UTF-8 is corrupt compression, not an exception (found by fuzzing)")
+    void aZipEntryNameThatIsNotUtf8IsAnError() {
+        byte[] zip = Reports.zip("report.json", utf8(Reports.clean()));
+        // The local header's name starts at offset 30: make it "repor\xCF.json" with the UTF-8 flag unset.
+        zip[35] = (byte) 0xCF;
+        ReportError e = error(TlsReportReader.lenient().read(zip));
+        assertThat(e.kind()).isEqualTo(ReportError.Kind.MALFORMED_COMPRESSION);
+        assertThat(e.message()).contains("not valid UTF-8");
+        byte[] flagged = zip.clone();
+        flagged[7] |= 0x08; // general purpose bit 11: the name is declared UTF-8
+        assertThat(error(TlsReportReader.lenient().read(flagged)).kind()).isEqualTo(ReportError.Kind.MALFORMED_COMPRESSION);
+    }
+
+    @Test
     @DisplayName("RFC 1952: corrupt or truncated gzip is an error, not an exception")
     void corruptGzipIsAnError() {
         byte[] gz = gzip(utf8(Reports.clean()));
