@@ -26,6 +26,8 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
+import org.jspecify.annotations.Nullable;
+import org.mtasts.core.SafeText;
 
 /**
  * Connects to a TLS server the way a careful postmaster does with {@code openssl s_client}: plain
@@ -303,17 +305,9 @@ public final class TlsProbe {
         }
     }
 
-    /** Escapes control and non-ASCII characters: nothing from the network reaches the terminal raw. */
-    static String printable(String text) {
-        if (text == null) {
-            return "";
-        }
-        StringBuilder out = new StringBuilder(Math.min(text.length(), 300));
-        for (int i = 0; i < text.length() && out.length() < 300; i++) {
-            char c = text.charAt(i);
-            out.append(c >= 0x20 && c < 0x7F ? String.valueOf(c) : String.format("\\x%02x", (int) c & 0xFF));
-        }
-        return out.toString();
+    /** Escapes what came from the network: nothing reaches the terminal raw ({@link SafeText}). */
+    static String printable(@Nullable String text) {
+        return text == null ? "" : SafeText.escape(text, 300);
     }
 
     /**

@@ -18,26 +18,8 @@ final class Texts {
         return String.format("U+%04X", codePoint);
     }
 
-    /**
-     * Returns the text with control characters, and anything outside printable ASCII, escaped as
-     * {@code \\uXXXX}, cut to 200 characters: safe to put in a log line (no log injection).
-     */
+    /** Returns {@link SafeText#escape(CharSequence)} of the text. */
     static String printable(CharSequence text) {
-        StringBuilder out = new StringBuilder(Math.min(text.length(), 200) + 8);
-        for (int i = 0; i < text.length(); i++) {
-            if (out.length() >= 200) {
-                out.append("...");
-                break;
-            }
-            char c = text.charAt(i);
-            if (c >= 0x20 && c < 0x7F && c != '\\') {
-                out.append(c);
-            } else if (c == '\\') {
-                out.append("\\\\");
-            } else {
-                out.append(String.format("\\u%04x", (int) c));
-            }
-        }
-        return out.toString();
+        return SafeText.escape(text);
     }
 }

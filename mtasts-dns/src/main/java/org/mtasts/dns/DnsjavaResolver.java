@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.mtasts.core.DomainName;
+import org.mtasts.core.SafeText;
 import org.mtasts.core.TxtAnswer;
 import org.mtasts.core.TxtResolver;
 import org.xbill.DNS.AAAARecord;
@@ -414,14 +415,9 @@ public final class DnsjavaResolver implements TxtResolver {
         }
     }
 
-    /** Escapes control and non-ASCII characters so that nothing from the network reaches a log raw. */
+    /** Escapes what came from the network, so that nothing reaches a log raw ({@link SafeText}). */
     static String printable(String text) {
-        StringBuilder out = new StringBuilder(Math.min(text.length(), 200));
-        for (int i = 0; i < text.length() && out.length() < 200; i++) {
-            char c = text.charAt(i);
-            out.append(c >= 0x20 && c < 0x7F ? String.valueOf(c) : String.format("\\u%04x", (int) c));
-        }
-        return out.toString();
+        return SafeText.escape(text);
     }
 
     /**

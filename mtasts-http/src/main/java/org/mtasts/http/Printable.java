@@ -1,6 +1,7 @@
 package org.mtasts.http;
 
 import org.jspecify.annotations.Nullable;
+import org.mtasts.core.SafeText;
 
 /**
  * Makes text from the network safe for messages and logs: control characters and everything
@@ -21,23 +22,7 @@ final class Printable {
      * @return the escaped text; {@code "null"} for null
      */
     static String of(@Nullable CharSequence text) {
-        if (text == null) {
-            return "null";
-        }
-        StringBuilder out = new StringBuilder(Math.min(text.length(), MAX_LENGTH) + 8);
-        for (int i = 0; i < text.length(); i++) {
-            if (out.length() >= MAX_LENGTH) {
-                out.append("...");
-                break;
-            }
-            char c = text.charAt(i);
-            if (c >= 0x20 && c < 0x7F) {
-                out.append(c);
-            } else {
-                out.append(String.format("\\u%04x", (int) c));
-            }
-        }
-        return out.toString();
+        return SafeText.escape(text, MAX_LENGTH);
     }
 
     /**

@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.mtasts.core.DomainName;
+import org.mtasts.core.SafeText;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
@@ -435,18 +436,9 @@ public final class DomainSpec {
         return s.getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    /** Escapes control and non-ASCII characters for messages. */
+    /** Escapes control and non-ASCII characters for messages ({@link SafeText}). */
     static String printable(String text) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < text.length() && out.length() < 200; i++) {
-            char c = text.charAt(i);
-            if (c >= 0x20 && c < 0x7F) {
-                out.append(c);
-            } else {
-                out.append(String.format("\\u%04x", (int) c));
-            }
-        }
-        return out.toString();
+        return SafeText.escape(text);
     }
 
     @Override

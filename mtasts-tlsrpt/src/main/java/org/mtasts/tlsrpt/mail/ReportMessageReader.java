@@ -26,6 +26,7 @@ import org.apache.james.mime4j.stream.MimeConfig;
 import org.jspecify.annotations.Nullable;
 import org.mtasts.core.DomainName;
 import org.mtasts.core.ParseResult;
+import org.mtasts.core.SafeText;
 import org.mtasts.tlsrpt.ReadResult;
 import org.mtasts.tlsrpt.ReportError;
 import org.mtasts.tlsrpt.ReportWarning;
@@ -384,22 +385,9 @@ public final class ReportMessageReader {
         return s == null ? "" : s.toLowerCase(Locale.ROOT);
     }
 
-    /** Escapes control and non-ASCII characters: nothing from the network reaches a message raw. */
+    /** Escapes what came from the network: nothing reaches a message raw ({@link SafeText}). */
     static String printable(String s) {
-        StringBuilder out = new StringBuilder(Math.min(s.length(), 200) + 8);
-        for (int i = 0; i < s.length(); i++) {
-            if (out.length() >= 200) {
-                out.append("...");
-                break;
-            }
-            char c = s.charAt(i);
-            if (c >= 0x20 && c < 0x7F && c != '\\') {
-                out.append(c);
-            } else {
-                out.append(String.format("\\u%04x", (int) c));
-            }
-        }
-        return out.toString();
+        return SafeText.escape(s);
     }
 
     private static @Nullable Throwable causeOfType(Throwable e, Class<?> type) {

@@ -1,0 +1,67 @@
+package org.mtasts.core;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Makes text that came from the network safe to put in a message or a log line: every control
+ * character and everything outside printable US-ASCII is written as {@code \\uXXXX}, and the
+ * result is cut to a bounded length. Escaping is idempotent (a backslash is printable and kept),
+ * so a message built from already escaped parts and escaped again reads the same. So no TXT record, HTTP header,
+ * policy byte or SMTP reply can inject a line into a log or a terminal escape sequence, whatever
+ * a recipient domain publishes. Every module of this library builds its messages with it.
+ *
+ * <pre>{@code
+ * String safe = SafeText.escape("evil\r\nFAKE LOG LINE");   // "evil\u000d\u000aFAKE LOG LINE"
+ * logger.log(WARNING, "refresh of {0} failed: {1}", domain, SafeText.escape(detail));
+ * }</pre>
+ *
+ * <p>Thread-safe (stateless).
+ */
+public final class SafeText {
+
+    /** The default bound on the escaped text, in characters (an ellipsis follows a cut). */
+    public static final int DEFAULT_MAX_LENGTH = 200;
+
+    private SafeText() {}
+
+    /**
+     * Escapes and cuts the text to {@link #DEFAULT_MAX_LENGTH} characters.
+     *
+     * @param text the text, or null
+     * @return the escaped text; {@code "null"} for null
+     */
+    public static String escape(@Nullable CharSequence text) {
+        return escape(text, DEFAULT_MAX_LENGTH);
+    }
+
+    /**
+     * Escapes and cuts the text to about {@code maxLength} characters, followed by {@code ...} when
+     * it was cut.
+     *
+     * @param text the text, or null
+     * @param maxLength the bound, at least 1
+     * @return the escaped text; {@code "null"} for null
+     */
+    public static String escape(@Nullable CharSequence text, int maxLength) {
+        if (maxLength < 1) {
+            throw new IllegalArgumentException("maxLength " + maxLength + " < 1");
+        }
+        if (text == null) {
+            return "null";
+        }
+        StringBuilder out = new StringBuilder(Math.min(text.length(), maxLength) + 8);
+        for (int i = 0; i < text.length(); i++) {
+            if (out.length() >= maxLength) {
+                out.append("...");
+                break;
+            }
+            char c = text.charAt(i);
+            if (c >= 0x20 && c < 0x7F) {
+                out.append(c);
+            } else {
+                out.append(String.format("\\u%04x", (int) c));
+            }
+        }
+        return out.toString();
+    }
+}

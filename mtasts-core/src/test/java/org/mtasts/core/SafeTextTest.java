@@ -1,0 +1,41 @@
+package org.mtasts.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Label;
+import net.jqwik.api.Property;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** SafeText: nothing from the network reaches a message or a log line raw. */
+class SafeTextTest {
+
+    @Test
+    @DisplayName("Line breaks, escapes and non-ASCII are written as \\uXXXX; a backslash is kept")
+    void escapesControlAndNonAscii() {
+        assertThat(SafeText.escape("evil\r\nFAKE LOG LINE")).isEqualTo("evil\\u000d\\u000aFAKE LOG LINE");
+        assertThat(SafeText.escape("\u001b[31mred")).isEqualTo("\\u001b[31mred");
+        assertThat(SafeText.escape("bücher")).isEqualTo("b\\u00fccher");
+        assertThat(SafeText.escape("a\\u000d")).isEqualTo("a\\u000d");
+        assertThat(SafeText.escape(null)).isEqualTo("null");
+    }
+
+    @Test
+    @DisplayName("Long text is cut and marked")
+    void cutsLongText() {
+        assertThat(SafeText.escape("x".repeat(500))).hasSize(SafeText.DEFAULT_MAX_LENGTH + 3).endsWith("...");
+        assertThat(SafeText.escape("abcdef", 3)).isEqualTo("abc...");
+        assertThatThrownBy(() -> SafeText.escape("a", 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Property(tries = 500)
+    @Label("Any text escapes to printable ASCII only, within the bound")
+    void anyTextIsSafe(@ForAll String text) {
+        String safe = SafeText.escape(text);
+        assertThat(safe).matches("[\\x20-\\x7E]*");
+        assertThat(safe.length()).isLessThanOrEqualTo(SafeText.DEFAULT_MAX_LENGTH + 6 + 3);
+        assertThat(SafeText.escape(safe, Integer.MAX_VALUE)).as("idempotent").isEqualTo(safe);
+    }
+}
