@@ -10,6 +10,8 @@ module org.mtasts.cli {
     requires okhttp3;
     requires org.mtasts.tlsrpt;
     requires apache.mime4j.dom;
+    // Mime4j (an automatic module) uses Commons IO but cannot require it: resolve it for them.
+    requires org.apache.commons.io;
     requires org.mtasts.testkit;
     requires info.picocli;
     requires tools.jackson.databind;
