@@ -21,6 +21,9 @@ import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 import org.jspecify.annotations.Nullable;
 import org.mtasts.core.DomainName;
+import org.mtasts.tlsrpt.internal.BoundedInput;
+import org.mtasts.tlsrpt.internal.BoundedInput.LimitExceeded;
+import org.mtasts.tlsrpt.internal.BoundedInput.SourceFailure;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.ObjectReadContext;
@@ -443,7 +446,7 @@ public final class TlsReportReader {
         }
         InputStream source = bytes != null ? new ByteArrayInputStream(bytes) : in;
         // The counting stream marks failures of the caller's stream, so they are rethrown as such.
-        Counting raw = new Counting(source, Long.MAX_VALUE, true, null);
+        BoundedInput raw = new BoundedInput(source, Long.MAX_VALUE, true, null);
         BufferedInputStream buffered = new BufferedInputStream(raw, 8192);
         byte[] head = peek(buffered, 4);
         InputStream json;
@@ -466,7 +469,7 @@ public final class TlsReportReader {
         } else {
             json = buffered;
         }
-        InputStream limited = new Counting(json, maxJsonBytes, false, "the JSON text has more than "
+        InputStream limited = new BoundedInput(json, maxJsonBytes, false, "the JSON text has more than "
                 + maxJsonBytes + " bytes (TlsReportReader.Builder.maxJsonBytes)");
         BufferedInputStream text = new BufferedInputStream(limited, 8192);
         byte[] start = peek(text, 4);
@@ -541,79 +544,6 @@ public final class TlsReportReader {
         return b == ' ' || b == '\t' || b == '\r' || b == '\n';
     }
 
-    /** Counts bytes, enforces a limit, and (for the caller's stream) marks its failures. */
-    private static final class Counting extends FilterInputStream {
-        private final boolean source;
-        private long limit;
-        private @Nullable String message;
-        private long count;
-
-        Counting(InputStream in, long limit, boolean source, @Nullable String message) {
-            super(in);
-            this.limit = limit;
-            this.source = source;
-            this.message = message;
-        }
-
-        void limit(long newLimit, String newMessage) throws LimitExceeded {
-            this.limit = newLimit;
-            this.message = newMessage;
-            count(0); // bytes already buffered count too
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b;
-            try {
-                b = in.read();
-            } catch (IOException e) {
-                throw source ? new SourceFailure(e) : e;
-            }
-            if (b >= 0) {
-                count(1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int off, int len) throws IOException {
-            int n;
-            try {
-                n = in.read(buffer, off, len);
-            } catch (IOException e) {
-                throw source ? new SourceFailure(e) : e;
-            }
-            if (n > 0) {
-                count(n);
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            byte[] sink = new byte[(int) Math.min(n, 8192)];
-            int r = read(sink, 0, sink.length);
-            return Math.max(r, 0);
-        }
-
-        @Override
-        public boolean markSupported() {
-            return false;
-        }
-
-        @Override
-        public void close() {
-            // The caller owns its stream; decompressors above are closed by the reader.
-        }
-
-        private void count(int n) throws LimitExceeded {
-            count += n;
-            if (count > limit) {
-                throw new LimitExceeded(String.valueOf(message));
-            }
-        }
-    }
-
     private static final class NonClosing extends FilterInputStream {
         NonClosing(InputStream in) {
             super(in);
@@ -622,25 +552,6 @@ public final class TlsReportReader {
         @Override
         public void close() {
             // The caller owns its stream.
-        }
-    }
-
-    /** A failure of the caller's own stream: rethrown unchanged. */
-    private static final class SourceFailure extends IOException {
-        private static final long serialVersionUID = 1L;
-        final IOException original;
-
-        SourceFailure(IOException original) {
-            super(original.getMessage(), original);
-            this.original = original;
-        }
-    }
-
-    private static final class LimitExceeded extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        LimitExceeded(String message) {
-            super(message);
         }
     }
 

@@ -1,7 +1,6 @@
 package org.mtasts.tlsrpt.mail;
 
 import java.io.ByteArrayOutputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -32,6 +31,9 @@ import org.mtasts.tlsrpt.ReportError;
 import org.mtasts.tlsrpt.ReportWarning;
 import org.mtasts.tlsrpt.TlsReport;
 import org.mtasts.tlsrpt.TlsReportReader;
+import org.mtasts.tlsrpt.internal.BoundedInput;
+import org.mtasts.tlsrpt.internal.BoundedInput.LimitExceeded;
+import org.mtasts.tlsrpt.internal.BoundedInput.SourceFailure;
 
 /**
  * Takes a received TLS report message apart (RFC 8460 §5.3) with Apache James Mime4j: {@code
@@ -123,7 +125,8 @@ public final class ReportMessageReader {
      */
     public MessageReadResult read(InputStream in) throws IOException {
         Objects.requireNonNull(in, "in");
-        Limited limited = new Limited(in, maxMessageBytes);
+        BoundedInput limited = new BoundedInput(in, maxMessageBytes, true,
+                "the message has more than " + maxMessageBytes + " bytes (ReportMessageReader.Builder.maxMessageBytes)");
         Message message;
         try {
             DefaultMessageBuilder builder = new DefaultMessageBuilder();
@@ -138,14 +141,14 @@ public final class ReportMessageReader {
             message = builder.parseMessage(limited);
         } catch (SourceFailure e) {
             throw e.original;
-        } catch (TooLarge e) {
+        } catch (LimitExceeded e) {
             return invalid(ReportError.Kind.LIMIT_EXCEEDED, "$", e.getMessage(), List.of(), List.of());
         } catch (IOException | RuntimeException e) {
             Throwable source = causeOfType(e, SourceFailure.class);
             if (source != null) {
                 throw ((SourceFailure) source).original;
             }
-            if (causeOfType(e, TooLarge.class) != null) {
+            if (causeOfType(e, LimitExceeded.class) != null) {
                 return invalid(ReportError.Kind.LIMIT_EXCEEDED, "$", "the message has more than " + maxMessageBytes
                         + " bytes (ReportMessageReader.Builder.maxMessageBytes)", List.of(), List.of());
             }
@@ -374,7 +377,7 @@ public final class ReportMessageReader {
         while ((n = in.read(buffer)) > 0) {
             total += n;
             if (total > maxMessageBytes) {
-                throw new TooLarge("the report part has more than " + maxMessageBytes + " bytes");
+                throw new LimitExceeded("the report part has more than " + maxMessageBytes + " bytes");
             }
             out.write(buffer, 0, n);
         }
@@ -402,73 +405,6 @@ public final class ReportMessageReader {
     private static MessageReadResult invalid(ReportError.Kind kind, String path, String message,
             List<ReportWarning> warnings, List<MessageHeader> headers) {
         return new MessageReadResult.Invalid(new ReportError(kind, kind.rule(), path, 0, 0, message), warnings, headers);
-    }
-
-    /** Limits the message size and marks failures of the caller's stream. */
-    private static final class Limited extends FilterInputStream {
-        private final long limit;
-        private long count;
-
-        Limited(InputStream in, long limit) {
-            super(in);
-            this.limit = limit;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b;
-            try {
-                b = in.read();
-            } catch (IOException e) {
-                throw new SourceFailure(e);
-            }
-            if (b >= 0 && ++count > limit) {
-                throw new TooLarge("the message has more than " + limit
-                        + " bytes (ReportMessageReader.Builder.maxMessageBytes)");
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n;
-            try {
-                n = in.read(b, off, len);
-            } catch (IOException e) {
-                throw new SourceFailure(e);
-            }
-            if (n > 0) {
-                count += n;
-                if (count > limit) {
-                    throw new TooLarge("the message has more than " + limit
-                            + " bytes (ReportMessageReader.Builder.maxMessageBytes)");
-                }
-            }
-            return n;
-        }
-
-        @Override
-        public void close() {
-            // The caller owns its stream.
-        }
-    }
-
-    private static final class SourceFailure extends IOException {
-        private static final long serialVersionUID = 1L;
-        final IOException original;
-
-        SourceFailure(IOException original) {
-            super(original.getMessage(), original);
-            this.original = original;
-        }
-    }
-
-    private static final class TooLarge extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        TooLarge(String message) {
-            super(message);
-        }
     }
 
     /**

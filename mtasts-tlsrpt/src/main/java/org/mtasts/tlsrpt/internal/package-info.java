@@ -1,0 +1,2 @@
+/** Machinery shared by the report and e-mail readers; not exported. */
+package org.mtasts.tlsrpt.internal;
