@@ -118,15 +118,10 @@ public final class TlsProbe {
         Socket socket = new Socket();
         Watchdog watchdog = new Watchdog(socket, timeout.multipliedBy(2));
         try (socket; watchdog) {
-            try {
-                socket.connect(address, (int) timeout.toMillis());
-            } catch (SocketTimeoutException e) {
-                return new Result(Outcome.TIMEOUT, List.of(), "", transcript, "connect to " + address + " timed out");
-            } catch (IOException e) {
-                return new Result(Outcome.CONNECT_FAILED, List.of(), "", transcript,
-                        "cannot connect to " + address + ": " + printable(e.getMessage()));
+            Result failed = connect(socket, address, timeout, transcript);
+            if (failed != null) {
+                return failed;
             }
-            socket.setSoTimeout((int) timeout.toMillis());
             InputStream in = socket.getInputStream();
             OutputStream out = new BufferedOutputStream(socket.getOutputStream());
             List<String> greeting = readReply(in, transcript, deadline);
@@ -182,15 +177,10 @@ public final class TlsProbe {
         Socket socket = new Socket();
         Watchdog watchdog = new Watchdog(socket, timeout.multipliedBy(2));
         try (socket; watchdog) {
-            try {
-                socket.connect(address, (int) timeout.toMillis());
-            } catch (SocketTimeoutException e) {
-                return new Result(Outcome.TIMEOUT, List.of(), "", transcript, "connect to " + address + " timed out");
-            } catch (IOException e) {
-                return new Result(Outcome.CONNECT_FAILED, List.of(), "", transcript,
-                        "cannot connect to " + address + ": " + printable(e.getMessage()));
+            Result failed = connect(socket, address, timeout, transcript);
+            if (failed != null) {
+                return failed;
             }
-            socket.setSoTimeout((int) timeout.toMillis());
             return handshake(socket, host, address, timeout, transcript, false, watchdog);
         } catch (IOException e) {
             if (watchdog.fired()) {
@@ -198,6 +188,21 @@ public final class TlsProbe {
             }
             return new Result(Outcome.HANDSHAKE_FAILED, List.of(), "", transcript, printable(e.getMessage()));
         }
+    }
+
+    /** Connects with the timeout and sets it for reads; null when connected, else the failure. */
+    private static @Nullable Result connect(Socket socket, InetSocketAddress address, Duration timeout,
+            List<String> transcript) throws IOException {
+        try {
+            socket.connect(address, (int) timeout.toMillis());
+        } catch (SocketTimeoutException e) {
+            return new Result(Outcome.TIMEOUT, List.of(), "", transcript, "connect to " + address + " timed out");
+        } catch (IOException e) {
+            return new Result(Outcome.CONNECT_FAILED, List.of(), "", transcript,
+                    "cannot connect to " + address + ": " + printable(e.getMessage()));
+        }
+        socket.setSoTimeout((int) timeout.toMillis());
+        return null;
     }
 
     private static Result handshake(Socket plain, String host, InetSocketAddress address, Duration timeout,
