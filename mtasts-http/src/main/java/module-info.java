@@ -7,6 +7,7 @@
 module org.mtasts.http {
     requires static org.jspecify;
     requires transitive org.mtasts.core;
+    requires transitive org.mtasts.tlsrpt;
     requires transitive okhttp3;
 
     exports org.mtasts.http;
