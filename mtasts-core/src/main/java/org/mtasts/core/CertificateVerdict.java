@@ -9,11 +9,13 @@ import java.util.Objects;
  * <pre>{@code
  * CertificateVerdict v = check.check(mxHost, presentedChain);
  * if (v instanceof CertificateVerdict.Invalid invalid) {
- *     report(invalid.resultType(), invalid.reasonCode());
+ *     System.out.println(invalid.resultType() + " " + invalid.failureReasonCode() + ": " + invalid.detail());
  * }
  * }</pre>
  *
  * <p>Immutable and thread-safe.
+ *
+ * @since 0.1
  */
 public sealed interface CertificateVerdict permits CertificateVerdict.Valid, CertificateVerdict.Invalid {
 
@@ -42,14 +44,14 @@ public sealed interface CertificateVerdict permits CertificateVerdict.Valid, Cer
      *
      * @param resultType {@code certificate-expired}, {@code certificate-not-trusted}, {@code
      *     certificate-host-mismatch} or {@code validation-failure}
-     * @param reasonCode a stable failure-reason code such as {@code certificate-not-yet-valid}
+     * @param failureReasonCode a stable failure-reason code such as {@code certificate-not-yet-valid}
      * @param detail a plain-language explanation
      */
-    record Invalid(ResultType resultType, String reasonCode, String detail) implements CertificateVerdict {
+    record Invalid(ResultType resultType, String failureReasonCode, String detail) implements CertificateVerdict {
         /** Validates the components. */
         public Invalid {
             Objects.requireNonNull(resultType, "resultType");
-            Objects.requireNonNull(reasonCode, "reasonCode");
+            Objects.requireNonNull(failureReasonCode, "failureReasonCode");
             Objects.requireNonNull(detail, "detail");
         }
 

@@ -20,15 +20,20 @@ import org.jspecify.annotations.Nullable;
  *       failure before checking for an updated policy).</li>
  * </ul>
  *
+ * <p>{@code org.mtasts.http.MxSession} (in {@code mtasts-http}) makes these decisions for a sender
+ * and records each session for the TLS-RPT report; this class is the pure rule beneath it.
+ *
  * <pre>{@code
+ * StsPolicy policy = StsPolicy.parse("version: STSv1\nmode: enforce\nmx: mx1.example.com\nmax_age: 86400\n")
+ *         .orElseThrow();
+ * DomainName mx = DomainName.of("mx2.example.com");
  * if (!DeliveryDecision.mayConnect(policy, mx)) {
- *     continue;                                   // enforce: do not even connect to this MX
+ *     System.out.println("not listed: try the next MX host");   // enforce: no connection needed
  * }
- * DeliveryDecision d = DeliveryDecision.decide(policy, mx, TlsOutcome.of(verdict));
- * switch (d.verdict()) {
- *     case DELIVER -> send();
- *     case DELIVER_AND_REPORT -> { send(); aggregator.failure(d.resultType(), d.reasonCode()); }
- *     case REFUSE -> aggregator.failure(d.resultType(), d.reasonCode());   // try the next MX
+ * DeliveryDecision d = DeliveryDecision.decide(policy, DomainName.of("mx1.example.com"),
+ *         TlsOutcome.starttlsNotSupported());
+ * if (d.refuses()) {
+ *     System.out.println(d.resultType() + ": " + d.explanation());   // starttls-not-supported: ...
  * }
  * }</pre>
  *
@@ -36,11 +41,13 @@ import org.jspecify.annotations.Nullable;
  *
  * @param verdict what to do
  * @param resultType the TLS-RPT result type of the failure, or null when there is none to report
- * @param reasonCode the failure-reason code, or null
+ * @param failureReasonCode the failure-reason code, or null (never null for the result types that
+ *     require one, RFC 8460 §4.3.1)
  * @param explanation a plain-language explanation
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8461#section-5">RFC 8461 §5</a>
+ * @since 0.1
  */
-public record DeliveryDecision(Verdict verdict, @Nullable ResultType resultType, @Nullable String reasonCode,
+public record DeliveryDecision(Verdict verdict, @Nullable ResultType resultType, @Nullable String failureReasonCode,
         String explanation) {
 
     /** The failure-reason code for an MX host not listed in the policy (as mox reports it). */
@@ -70,9 +77,7 @@ public record DeliveryDecision(Verdict verdict, @Nullable ResultType resultType,
         if ((verdict == Verdict.DELIVER) != (resultType == null)) {
             throw new IllegalArgumentException("a result type is given exactly when something failed");
         }
-        if (resultType == null && reasonCode != null) {
-            throw new IllegalArgumentException("a reason code needs a failure result type");
-        }
+        TlsOutcome.checkReason(resultType, failureReasonCode);
     }
 
     /**
@@ -100,11 +105,11 @@ public record DeliveryDecision(Verdict verdict, @Nullable ResultType resultType,
                     ResultType.VALIDATION_FAILURE, REASON_MX_MISMATCH,
                     "the MX host " + mx + " is not listed in the policy");
         }
-        ResultType failure = tls.failure();
+        ResultType failure = tls.resultType();
         if (failure != null) {
             // RFC 8461 §5: enforce refuses the MX host; testing delivers and reports.
             return new DeliveryDecision(enforce ? Verdict.REFUSE : Verdict.DELIVER_AND_REPORT,
-                    failure, tls.reasonCode(), tls.detail());
+                    failure, tls.failureReasonCode(), tls.detail());
         }
         return SECURED;
     }
@@ -133,8 +138,22 @@ public record DeliveryDecision(Verdict verdict, @Nullable ResultType resultType,
         return policy != null && policy.mode() == PolicyMode.ENFORCE;
     }
 
-    /** Returns whether a failure should be recorded for the TLS-RPT report. */
+    /**
+     * Returns whether a failure should be recorded for the TLS-RPT report.
+     *
+     * @return true unless the verdict is {@link Verdict#DELIVER}
+     */
     public boolean isFailure() {
         return resultType != null;
+    }
+
+    /**
+     * Returns whether the message must not go to this MX host (mode enforce): try the next one, and
+     * defer the message if none is left, never bounce it (RFC 8461 §5.1).
+     *
+     * @return true if the verdict is {@link Verdict#REFUSE}
+     */
+    public boolean refuses() {
+        return verdict == Verdict.REFUSE;
     }
 }

@@ -42,9 +42,12 @@ import org.jspecify.annotations.Nullable;
  * MxCertificateCheck check = MxCertificateCheck.builder()
  *         .trustManager(systemTrustManager).clock(Clock.systemUTC()).build();
  * SSLSession session = sslSocket.getSession();
- * CertificateVerdict verdict = check.check(DomainName.of("mx1.example.com"),
- *         List.of((X509Certificate[]) session.getPeerCertificates()));
+ * CertificateVerdict verdict = check.check(DomainName.of("mx1.example.com"), session.getPeerCertificates());
  * }</pre>
+ *
+ * <p>To check during the handshake instead of after it (and fail it in mode enforce), give the
+ * check to an {@link MxTrustManager}.
+ *
  *
  * <p>Thread-safe; share one instance.
  *
@@ -65,6 +68,8 @@ public final class MxCertificateCheck {
     public static final String REASON_HOST_MISMATCH = "certificate-host-mismatch";
     /** Reason code: the leaf has no subject alternative names at all. */
     public static final String REASON_NO_SAN = "certificate-no-dns-san";
+    /** Reason code: a presented certificate is not an X.509 certificate. */
+    public static final String REASON_NOT_X509 = "certificate-not-x509";
     /** Reason code: the leaf's extended key usage excludes TLS server authentication. */
     public static final String REASON_KEY_USAGE = "certificate-key-usage";
 
@@ -100,6 +105,36 @@ public final class MxCertificateCheck {
     public static CertificateVerdict check(DomainName mxHost, List<X509Certificate> chain,
             X509TrustManager trust, Clock clock) {
         return builder().trustManager(trust).clock(clock).build().check(mxHost, chain);
+    }
+
+    /**
+     * Checks the chain presented by an MX host, as {@link javax.net.ssl.SSLSession#getPeerCertificates()}
+     * gives it (on every TLS engine, the JDK's and Netty's OpenSSL one alike; no cast needed).
+     *
+     * @param mxHost the MX host name from DNS
+     * @param chain the certificates presented, leaf first (intermediates in any order)
+     * @return the verdict, never an exception for a bad chain: a non-X.509 or missing certificate is
+     *     a {@code validation-failure}
+     */
+    public CertificateVerdict check(DomainName mxHost, Certificate[] chain) {
+        Objects.requireNonNull(mxHost, "mxHost");
+        Objects.requireNonNull(chain, "chain");
+        List<X509Certificate> x509 = new ArrayList<>(chain.length);
+        for (int i = 0; i < chain.length; i++) {
+            Certificate c = chain[i];
+            if (c == null) {
+                return new CertificateVerdict.Invalid(ResultType.VALIDATION_FAILURE, REASON_NO_CERTIFICATE,
+                        "certificate " + i + " of the presented chain is missing");
+            }
+            if (!(c instanceof X509Certificate cert)) {
+                // RFC 8461 §4.2 requires a PKIX (X.509) certificate; RFC 8460 §4.3.3: validation-failure.
+                return new CertificateVerdict.Invalid(ResultType.VALIDATION_FAILURE, REASON_NOT_X509,
+                        "certificate " + i + " of the presented chain is " + Texts.printable(c.getType())
+                                + ", not X.509");
+            }
+            x509.add(cert);
+        }
+        return check(mxHost, x509);
     }
 
     /**

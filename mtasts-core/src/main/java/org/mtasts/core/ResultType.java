@@ -94,6 +94,18 @@ public final class ResultType {
         return registered;
     }
 
+    /**
+     * Returns whether a report gives a {@code failure-reason-code} with this result type: RFC 8460
+     * §4.3.1 says {@code certificate-not-trusted} and {@code validation-failure} SHOULD come with one,
+     * and this library never builds them without ({@link TlsOutcome}, {@link DeliveryDecision} and
+     * the report's failure details all refuse them).
+     *
+     * @return true for {@code certificate-not-trusted} and {@code validation-failure}
+     */
+    public boolean requiresFailureReasonCode() {
+        return equals(CERTIFICATE_NOT_TRUSTED) || equals(VALIDATION_FAILURE);
+    }
+
     /** Returns whether this is one of the MTA-STS policy types ({@code sts-*}). */
     public boolean isStsPolicyFailure() {
         return this == STS_POLICY_FETCH_ERROR || this == STS_POLICY_INVALID || this == STS_WEBPKI_INVALID;

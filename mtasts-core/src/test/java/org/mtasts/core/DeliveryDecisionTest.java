@@ -72,7 +72,7 @@ class DeliveryDecisionTest {
         DeliveryDecision d = DeliveryDecision.decide(mode == null ? null : policy(mode), mx, tls);
         assertThat(d.verdict()).isEqualTo(verdict);
         assertThat(d.resultType()).isEqualTo(resultType);
-        assertThat(d.reasonCode()).isEqualTo(reasonCode);
+        assertThat(d.failureReasonCode()).isEqualTo(reasonCode);
         assertThat(d.isFailure()).isEqualTo(resultType != null);
         assertThat(d.explanation()).isNotBlank();
     }
@@ -128,7 +128,7 @@ class DeliveryDecisionTest {
         assertThatThrownBy(() -> new DeliveryDecision(DeliveryDecision.Verdict.REFUSE, null, null, "x"))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new DeliveryDecision(DeliveryDecision.Verdict.DELIVER, null, "reason", "x"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("a reason code needs a failure result type");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("a failure-reason code needs a failure result type");
         assertThatThrownBy(() -> new DeliveryDecision(null, null, null, "x")).isInstanceOf(NullPointerException.class)
                 .hasMessage("verdict");
         assertThatThrownBy(() -> DeliveryDecision.decide(null, null, SECURED)).isInstanceOf(NullPointerException.class)

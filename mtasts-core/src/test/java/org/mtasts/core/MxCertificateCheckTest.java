@@ -8,6 +8,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
+import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
@@ -52,16 +53,19 @@ class MxCertificateCheckTest {
     private static final DomainName MX1 = DomainName.of("mx1.example.com");
     private static final AtomicLong SERIAL = new AtomicLong(1000);
 
-    private static Ca root;
-    private static Ca intermediate;
-    private static Ca otherRoot;
-    private static X509TrustManager trust;
+    static Ca root;
+    static Ca intermediate;
+    static Ca otherRoot;
+    static X509TrustManager trust;
 
     /** A certificate authority: its certificate and key. */
     record Ca(X509Certificate cert, KeyPair keys) {}
 
     @BeforeAll
-    static void makePki() throws Exception {
+    static synchronized void makePki() throws Exception {
+        if (root != null) {
+            return; // made once per JVM, also for MxTrustManagerTest
+        }
         root = ca("Test Root", null, NOW.minus(Duration.ofDays(365)), NOW.plus(Duration.ofDays(3650)));
         intermediate = ca("Test Intermediate", root, NOW.minus(Duration.ofDays(100)), NOW.plus(Duration.ofDays(1000)));
         otherRoot = ca("Untrusted Root", null, NOW.minus(Duration.ofDays(365)), NOW.plus(Duration.ofDays(3650)));
@@ -161,11 +165,11 @@ class MxCertificateCheckTest {
         }
     }
 
-    private static Leaf leaf() {
+    static Leaf leaf() {
         return new Leaf();
     }
 
-    private static X509TrustManager trustManager(X509Certificate... anchors) throws Exception {
+    static X509TrustManager trustManager(X509Certificate... anchors) throws Exception {
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
         for (int i = 0; i < anchors.length; i++) {
@@ -189,7 +193,7 @@ class MxCertificateCheckTest {
         assertThat(verdict).isInstanceOf(CertificateVerdict.Invalid.class);
         CertificateVerdict.Invalid invalid = (CertificateVerdict.Invalid) verdict;
         assertThat(invalid.resultType()).as("result type (%s)", invalid.detail()).isEqualTo(type);
-        assertThat(invalid.reasonCode()).as("reason (%s)", invalid.detail()).isEqualTo(reason);
+        assertThat(invalid.failureReasonCode()).as("reason (%s)", invalid.detail()).isEqualTo(reason);
         assertThat(verdict.isValid()).isFalse();
         assertThat(invalid.detail().chars().noneMatch(c -> c < 0x20)).isTrue();
     }
@@ -415,9 +419,60 @@ class MxCertificateCheckTest {
         MxCertificateCheck check = MxCertificateCheck.builder().trustManager(trust).build();
         assertThatThrownBy(() -> check.check(null, List.of())).isInstanceOf(NullPointerException.class)
                 .hasMessage("mxHost");
-        assertThatThrownBy(() -> check.check(MX1, null)).isInstanceOf(NullPointerException.class).hasMessage("chain");
+        assertThatThrownBy(() -> check.check(MX1, (List<X509Certificate>) null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("chain");
+        assertThatThrownBy(() -> check.check(MX1, (Certificate[]) null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("chain");
         assertThatThrownBy(() -> new CertificateVerdict.Valid(null)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> new CertificateVerdict.Invalid(ResultType.CERTIFICATE_EXPIRED, null, "d"))
                 .isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    @DisplayName("RFC 8461 §4.2: the chain as SSLSession.getPeerCertificates() gives it, with no cast")
+    void checksTheChainAsTheSessionGivesIt() throws Exception {
+        MxCertificateCheck check = MxCertificateCheck.builder().trustManager(trust).clock(CLOCK).build();
+        X509Certificate good = leaf().dns("mx1.example.com").build();
+        Certificate[] chain = {good, intermediate.cert()};
+        assertThat(check.check(MX1, chain)).isEqualTo(check.check(MX1, List.of(good, intermediate.cert())));
+        assertThat(check.check(MX1, chain).isValid()).isTrue();
+    }
+
+    @Test
+    @DisplayName("RFC 8461 §4.2, RFC 8460 §4.3.3: a non-X.509 or missing certificate is a validation-failure")
+    void refusesNonX509AndMissingCertificates() throws Exception {
+        MxCertificateCheck check = MxCertificateCheck.builder().trustManager(trust).clock(CLOCK).build();
+        Certificate other = new Certificate("PGP") {
+            @Override
+            public byte[] getEncoded() {
+                return new byte[0];
+            }
+
+            @Override
+            public void verify(java.security.PublicKey key) {}
+
+            @Override
+            public void verify(java.security.PublicKey key, String sigProvider) {}
+
+            @Override
+            public String toString() {
+                return "PGP";
+            }
+
+            @Override
+            public java.security.PublicKey getPublicKey() {
+                return null;
+            }
+        };
+        CertificateVerdict.Invalid notX509 = (CertificateVerdict.Invalid) check.check(MX1, new Certificate[] {other});
+        assertThat(notX509.resultType()).isEqualTo(ResultType.VALIDATION_FAILURE);
+        assertThat(notX509.failureReasonCode()).isEqualTo(MxCertificateCheck.REASON_NOT_X509);
+        assertThat(notX509.detail()).isEqualTo("certificate 0 of the presented chain is PGP, not X.509");
+        CertificateVerdict.Invalid missing = (CertificateVerdict.Invalid) check.check(MX1,
+                new Certificate[] {leaf().dns("mx1.example.com").build(), null});
+        assertThat(missing.failureReasonCode()).isEqualTo(MxCertificateCheck.REASON_NO_CERTIFICATE);
+        assertThat(missing.detail()).isEqualTo("certificate 1 of the presented chain is missing");
+        CertificateVerdict.Invalid none = (CertificateVerdict.Invalid) check.check(MX1, new Certificate[0]);
+        assertThat(none.failureReasonCode()).isEqualTo(MxCertificateCheck.REASON_NO_CERTIFICATE);
     }
 }
