@@ -100,7 +100,7 @@ public class AggregatorBenchmark {
             DomainName domain = DomainName.of("d" + i + ".example.com");
             StsPolicy policy = StsPolicy.builder().mode(PolicyMode.ENFORCE)
                     .mx("mx1.d" + i + ".example.com").mx("*.mail.d" + i + ".example.com").maxAge(604800).build();
-            return PolicyDetails.sts(domain, policy);
+            return PolicyDetails.sts(domain, policy.toText());
         }
 
         private static FailureDetails failure(int i) {

@@ -33,7 +33,7 @@ class ReportCommandTest {
     private Path writeReport(LocalDate day, long ok, String name, boolean gzip) throws IOException {
         TlsReport report = TlsReport.builder().organizationName("Example Mail").contactInfo("tlsrpt@mail.example.net")
                 .reportId(day + ".1@mail.example.net").dateRange(DateRange.utcDay(day))
-                .policy(new PolicyResult(PolicyDetails.sts(DomainName.of("example.com"), POLICY), new Summary(ok, 0), List.of()))
+                .policy(new PolicyResult(PolicyDetails.sts(DomainName.of("example.com"), POLICY.toText()), new Summary(ok, 0), List.of()))
                 .build();
         Path file = dir.resolve(name);
         TlsReportWriter writer = TlsReportWriter.create();

@@ -99,7 +99,7 @@ class ReportDeliveryRealnetIT {
                 .contactInfo("tlsrpt-noreply@sender.test")
                 .reportId(reportId)
                 .dateRange(DateRange.utcDay(LocalDate.now(ZoneOffset.UTC).minusDays(1)))
-                .policy(new PolicyResult(PolicyDetails.sts(DomainName.of(domain), policy), new Summary(97, 3),
+                .policy(new PolicyResult(PolicyDetails.sts(DomainName.of(domain), policy.toText()), new Summary(97, 3),
                         List.of(failure)))
                 .build();
     }

@@ -8,7 +8,7 @@ import java.util.Objects;
  * details of the failures seen under it.
  *
  * <pre>{@code
- * PolicyResult r = new PolicyResult(PolicyDetails.sts(domain, policy), new Summary(10, 1),
+ * PolicyResult r = new PolicyResult(PolicyDetails.sts(domain, policy.toText()), new Summary(10, 1),
  *         List.of(FailureDetails.builder(ResultType.CERTIFICATE_EXPIRED).failedSessionCount(1).build()));
  * }</pre>
  *

@@ -53,7 +53,7 @@ import org.mtasts.core.DomainName;
  * <pre>{@code
  * ReportAggregator aggregator = ReportAggregator.builder()
  *         .organizationName("Example Mail").contactInfo("tlsrpt@mail.example.net").build();
- * ReportAggregator.PolicyKey sts = aggregator.policy(PolicyDetails.sts(domain, policy));
+ * ReportAggregator.PolicyKey sts = aggregator.policy(PolicyDetails.sts(domain, policy.toText()));
  * aggregator.success(sts, false);                                      // one session, TLS fine
  * ReportAggregator.FailureKey expired = aggregator.failure(sts,
  *         FailureDetails.builder(ResultType.CERTIFICATE_EXPIRED).receivingMxHostname("mx1.example.com").build());

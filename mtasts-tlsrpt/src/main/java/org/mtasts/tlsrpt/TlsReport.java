@@ -30,7 +30,7 @@ import org.mtasts.core.ParseResult;
  *         .contactInfo("tlsrpt@mail.example.net")
  *         .reportId("20240225.example.com@mail.example.net")
  *         .dateRange(DateRange.utcDay(LocalDate.of(2024, 2, 25)))
- *         .policy(new PolicyResult(PolicyDetails.sts(DomainName.of("example.com"), policy),
+ *         .policy(new PolicyResult(PolicyDetails.sts(DomainName.of("example.com"), policy.toText()),
  *                 new Summary(120, 0), List.of()))
  *         .build();
  * TlsReport all = report.merge(reportFromOtherNode);

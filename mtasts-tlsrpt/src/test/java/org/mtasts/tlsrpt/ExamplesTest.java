@@ -53,7 +53,7 @@ class ExamplesTest {
         assertThat(all).isEqualTo(5629);
 
         // PolicyDetails
-        PolicyDetails sts = PolicyDetails.sts(DomainName.of("example.com"), policy);
+        PolicyDetails sts = PolicyDetails.sts(DomainName.of("example.com"), policy.toText());
         PolicyDetails none = PolicyDetails.noPolicyFound(DomainName.of("example.org"));
         PolicyDetails received = new PolicyDetails(PolicyType.UNKNOWN, "x-new", List.of(), null, List.of());
         StringBuilder out = new StringBuilder();
@@ -65,7 +65,7 @@ class ExamplesTest {
         assertThat(none.policyStrings()).isEmpty();
 
         // PolicyResult
-        PolicyResult r = new PolicyResult(PolicyDetails.sts(domain, policy), new Summary(10, 1),
+        PolicyResult r = new PolicyResult(PolicyDetails.sts(domain, policy.toText()), new Summary(10, 1),
                 List.of(FailureDetails.builder(ResultType.CERTIFICATE_EXPIRED).failedSessionCount(1).build()));
         assertThat(r.failedSessionCountSum()).isEqualTo(1);
 
@@ -89,13 +89,13 @@ class ExamplesTest {
                 .contactInfo("tlsrpt@mail.example.net")
                 .reportId("20240225.example.com@mail.example.net")
                 .dateRange(DateRange.utcDay(LocalDate.of(2024, 2, 25)))
-                .policy(new PolicyResult(PolicyDetails.sts(DomainName.of("example.com"), policy),
+                .policy(new PolicyResult(PolicyDetails.sts(DomainName.of("example.com"), policy.toText()),
                         new Summary(120, 0), List.of()))
                 .build();
         TlsReport reportFromOtherNode = TlsReport.builder().organizationName("Example Mail")
                 .contactInfo("tlsrpt@mail.example.net").reportId("20240225.example.com@mail.example.net")
                 .day(LocalDate.of(2024, 2, 25))
-                .policy(new PolicyResult(PolicyDetails.sts(domain, policy), new Summary(30, 0), List.of())).build();
+                .policy(new PolicyResult(PolicyDetails.sts(domain, policy.toText()), new Summary(30, 0), List.of())).build();
         TlsReport all2 = report.merge(reportFromOtherNode);
         assertThat(all2.totalSuccessfulSessionCount()).isEqualTo(150);
 
@@ -174,7 +174,7 @@ class ExamplesTest {
     void senderAndOwnerExamples() {
         ReportAggregator aggregator = ReportAggregator.builder()
                 .organizationName("Example Mail").contactInfo("tlsrpt@mail.example.net").build();
-        ReportAggregator.PolicyKey sts = aggregator.policy(PolicyDetails.sts(domain, policy));
+        ReportAggregator.PolicyKey sts = aggregator.policy(PolicyDetails.sts(domain, policy.toText()));
         aggregator.success(sts, false);
         ReportAggregator.FailureKey expired = aggregator.failure(sts,
                 FailureDetails.builder(ResultType.CERTIFICATE_EXPIRED).receivingMxHostname("mx1.example.com").build());

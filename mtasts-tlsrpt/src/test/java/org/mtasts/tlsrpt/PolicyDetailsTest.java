@@ -1,6 +1,7 @@
 package org.mtasts.tlsrpt;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,12 +16,63 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import java.time.Instant;
+import org.mtasts.core.CachedPolicy;
 import org.mtasts.core.DomainName;
+import org.mtasts.core.StsPolicy;
 
 class PolicyDetailsTest {
 
     private static PolicyDetails sts(String domain, List<String> strings, List<String> mx) {
         return new PolicyDetails(PolicyType.STS, "sts", strings, domain, mx);
+    }
+
+    private static final String SERVED = "version: STSv1\r\nmode: testing\r\nmx: MX1.example.com\r\n"
+            + "mx: *.backup.example.com\r\nmax_age:   86400\r\n";
+
+    private static CachedPolicy cached(String text) {
+        return CachedPolicy.of(DomainName.of("example.com"), "1", StsPolicy.parse(text).orElseThrow(), text,
+                Instant.parse("2026-12-01T00:00:00Z"));
+    }
+
+    @Test
+    @DisplayName("RFC 8460 §4.5: policy-string is the policy's lines as served (case, spaces, CRLF kept), in one place")
+    void policyStringIsTheLinesAsServed() {
+        PolicyDetails applied = PolicyDetails.applied(cached(SERVED));
+        assertThat(applied.policyType()).isEqualTo(PolicyType.STS);
+        assertThat(applied.policyDomain()).isEqualTo("example.com");
+        assertThat(applied.policyStrings()).containsExactly("version: STSv1", "mode: testing", "mx: MX1.example.com",
+                "mx: *.backup.example.com", "max_age:   86400");
+        // RFC 8460 §4.4: mx-host in A-labels, as the parsed patterns write them.
+        assertThat(applied.mxHosts()).containsExactly("mx1.example.com", "*.backup.example.com");
+        assertThat(PolicyDetails.sts(DomainName.of("example.com"), SERVED)).isEqualTo(applied);
+    }
+
+    @Test
+    @DisplayName("RFC 8461 §5: a policy in mode none is reported as no-policy-found, by every door")
+    void modeNoneIsNoPolicyFound() {
+        PolicyDetails none = PolicyDetails.applied(cached("version: STSv1\nmode: none\nmax_age: 86400\n"));
+        assertThat(none).isEqualTo(PolicyDetails.noPolicyFound(DomainName.of("example.com")));
+    }
+
+    @Test
+    @DisplayName("RFC 8461 §3.3, RFC 8460 §4.5: a policy that could not be used is sts, with what was served")
+    void anUnusablePolicyIsStsWithWhatWasServed() {
+        PolicyDetails invalid = PolicyDetails.stsFailure(DomainName.of("example.com"), "version: STSv1\nmode: enforced\n");
+        assertThat(invalid.policyType()).isEqualTo(PolicyType.STS);
+        assertThat(invalid.policyStrings()).containsExactly("version: STSv1", "mode: enforced");
+        assertThat(invalid.mxHosts()).isEmpty();
+        assertThat(PolicyDetails.stsFailure(DomainName.of("example.com"), null).policyStrings()).isEmpty();
+        assertThatThrownBy(() -> PolicyDetails.sts(DomainName.of("example.com"), "version: STSv1\nmode: enforced\n"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void policyLinesSplitOnLfAndCrlfAndKeepALastUnterminatedLine() {
+        assertThat(PolicyDetails.policyLines("a\r\nb\nc")).containsExactly("a", "b", "c");
+        assertThat(PolicyDetails.policyLines("a\n\nb\n")).containsExactly("a", "", "b");
+        assertThat(PolicyDetails.policyLines("")).isEmpty();
+        assertThat(PolicyDetails.policyLines("\r\n")).containsExactly("");
     }
 
     @Test

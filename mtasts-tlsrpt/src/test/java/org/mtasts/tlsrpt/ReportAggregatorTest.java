@@ -29,7 +29,7 @@ class ReportAggregatorTest {
             .contactInfo("tlsrpt@mail.example.net").clock(clock).build();
 
     private static final PolicyDetails STS = PolicyDetails.sts(DomainName.of("example.com"),
-            StsPolicy.builder().mode(PolicyMode.TESTING).mx("mx1.example.com").mx("mx2.example.com").build());
+            StsPolicy.builder().mode(PolicyMode.TESTING).mx("mx1.example.com").mx("mx2.example.com").build().toText());
     private static final PolicyDetails NONE = PolicyDetails.noPolicyFound(DomainName.of("example.org"));
 
     private static FailureDetails expired(String ip) {
@@ -149,7 +149,7 @@ class ReportAggregatorTest {
     void keysAreInterned() {
         ReportAggregator.PolicyKey a = aggregator.policy(STS);
         ReportAggregator.PolicyKey b = aggregator.policy(PolicyDetails.sts(DomainName.of("example.com"),
-                StsPolicy.builder().mode(PolicyMode.TESTING).mx("mx1.example.com").mx("mx2.example.com").build()));
+                StsPolicy.builder().mode(PolicyMode.TESTING).mx("mx1.example.com").mx("mx2.example.com").build().toText()));
         assertThat(b).isSameAs(a);
         assertThat(aggregator.failure(a, expired("192.0.2.1"))).isSameAs(aggregator.failure(a, expired("192.0.2.1")));
         assertThat(aggregator.failure(a, expired("192.0.2.1")).policy()).isSameAs(a);

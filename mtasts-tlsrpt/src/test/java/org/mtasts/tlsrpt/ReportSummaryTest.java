@@ -20,7 +20,7 @@ class ReportSummaryTest {
 
     private static final DomainName DOMAIN = DomainName.of("example.com");
     private static final PolicyDetails TESTING = PolicyDetails.sts(DOMAIN, StsPolicy.builder()
-            .mode(PolicyMode.TESTING).mx("mx1.example.com").mx("*.backup.example.com").build());
+            .mode(PolicyMode.TESTING).mx("mx1.example.com").mx("*.backup.example.com").build().toText());
 
     private static TlsReport report(String org, LocalDate day, long ok, List<FailureDetails> failures) {
         long failed = failures.stream().mapToLong(FailureDetails::failedSessionCount).sum();

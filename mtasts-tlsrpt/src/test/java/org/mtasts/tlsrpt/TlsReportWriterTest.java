@@ -30,7 +30,7 @@ class TlsReportWriterTest {
                 .additionalInformation("https://reports.company-x.example/report_info?id=5065427c-23d3#x").build();
         return TlsReport.builder().organizationName("Company-X").contactInfo("sts-reporting@company-x.example")
                 .reportId("5065427c-23d3-47ca-b6e0-946ea0e8c4be").day(LocalDate.of(2016, 4, 1))
-                .policy(new PolicyResult(PolicyDetails.sts(DomainName.of("company-y.example"), policy),
+                .policy(new PolicyResult(PolicyDetails.sts(DomainName.of("company-y.example"), policy.toText()),
                         new Summary(5326, 103), List.of(expired, validation)))
                 .build();
     }

@@ -40,7 +40,7 @@ class ReportMessageTest {
         StsPolicy policy = StsPolicy.builder().mode(PolicyMode.TESTING).mx("mx1.example.net").build();
         return TlsReport.builder().organizationName("Sender Mail").contactInfo("tlsrpt@mail.sender.example")
                 .reportId(reportId).day(LocalDate.of(2024, 2, 25))
-                .policy(new PolicyResult(PolicyDetails.sts(DomainName.of("example.net"), policy), new Summary(10, 1),
+                .policy(new PolicyResult(PolicyDetails.sts(DomainName.of("example.net"), policy.toText()), new Summary(10, 1),
                         List.of(FailureDetails.builder(ResultType.CERTIFICATE_EXPIRED)
                                 .sendingMtaIp("192.0.2.25").receivingMxHostname("mx1.example.net").build())))
                 .build();
