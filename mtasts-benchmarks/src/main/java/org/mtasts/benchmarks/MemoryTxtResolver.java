@@ -3,6 +3,7 @@ package org.mtasts.benchmarks;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.mtasts.core.TxtAnswer;
 import org.mtasts.core.TxtResolver;
 
@@ -19,6 +20,7 @@ final class MemoryTxtResolver implements TxtResolver {
             CompletableFuture.completedFuture(new TxtAnswer.NoRecords(true));
 
     private final ConcurrentHashMap<String, CompletableFuture<TxtAnswer>> answers = new ConcurrentHashMap<>();
+    private final LongAdder lookups = new LongAdder();
 
     /** Sets the TXT records at a name (strings already joined). */
     MemoryTxtResolver records(String name, String... texts) {
@@ -26,8 +28,14 @@ final class MemoryTxtResolver implements TxtResolver {
         return this;
     }
 
+    /** Returns how many lookups were made. */
+    long lookups() {
+        return lookups.sum();
+    }
+
     @Override
     public CompletableFuture<TxtAnswer> lookupTxt(String name) {
+        lookups.increment();
         CompletableFuture<TxtAnswer> answer = answers.get(name);
         return answer != null ? answer : NXDOMAIN;
     }

@@ -27,11 +27,12 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * {@link MtaSts#resolve} on a cache hit, the call a mail server makes before every delivery: the
- * TXT record is looked up (answered from memory, with the same record id as the cached policy) and
- * the policy is served from the {@link InMemoryPolicyStore}, on one and two threads, against {@link
+ * {@link MtaSts#resolve} on a cache hit within the recheck interval, the call a mail server makes
+ * before every delivery: answered from memory with no TXT lookup, on the default system clock (read
+ * through the service's ticking copy), on one and two threads, against {@link
  * ConcurrentHashMap#get} on as many threads. The cache hit must allocate nothing; the tear-down
- * checks that the policy was fetched once per domain and never again.
+ * checks that the policy was fetched once per domain and that no TXT lookup was made after the
+ * cache was filled.
  *
  * <pre>{@code
  * java -jar mtasts-benchmarks/target/benchmarks.jar ResolveBenchmark -prof gc
@@ -56,6 +57,8 @@ public class ResolveBenchmark {
     private MtaSts sts = MtaSts.builder().txtResolver(new MemoryTxtResolver()).proactiveRefresh(false).build();
     private DomainName domain = DomainName.of("x.invalid");
     private DomainName key = DomainName.of("x.invalid");
+    private MemoryTxtResolver dns = new MemoryTxtResolver();
+    private long lookupsAfterSetUp;
 
     /** Fills the cache through the real slow path (DNS, then one fetch per domain). */
     @Setup(Level.Trial)
@@ -63,7 +66,7 @@ public class ResolveBenchmark {
         sts.close();
         StsPolicy policy = StsPolicy.parse(Inputs.POLICY_BYTES).orElseThrow();
         FetchResult fetched = new FetchResult.Fetched(policy, Inputs.POLICY, List.of(), List.of());
-        MemoryTxtResolver dns = new MemoryTxtResolver();
+        dns = new MemoryTxtResolver();
         for (int i = 0; i < DOMAINS; i++) {
             dns.records("_mta-sts.d" + i + ".example.com", "v=STSv1; id=20240101T000000;");
         }
@@ -91,6 +94,7 @@ public class ResolveBenchmark {
         if (!(first instanceof PolicyResolution.Active active) || active.fresh() || sts.resolve(domain) != first) {
             throw new IllegalStateException("the second resolve is not a cache hit: " + first);
         }
+        lookupsAfterSetUp = dns.lookups();
     }
 
     /** Checks that nothing was fetched again during the run. */
@@ -99,6 +103,10 @@ public class ResolveBenchmark {
         sts.close();
         if (fetches.get() != DOMAINS) {
             throw new IllegalStateException(fetches.get() + " fetches for " + DOMAINS + " domains");
+        }
+        // Issue 13: a cache hit within the recheck interval makes no TXT lookup.
+        if (dns.lookups() != lookupsAfterSetUp) {
+            throw new IllegalStateException((dns.lookups() - lookupsAfterSetUp) + " TXT lookups during the run");
         }
     }
 
@@ -116,10 +124,13 @@ public class ResolveBenchmark {
         return map.get(key);
     }
 
-    /** For information: one read of the clock that expiry is judged by (kvm-clock makes it costly). */
+    /**
+     * For information: one read of the system clock, which the cache hit no longer makes (kvm-clock
+     * makes it costly; the hit reads the service's ticking copy).
+     */
     @Benchmark
     @Threads(1)
-    @Floor(row = "one Clock.millis() read (part of every cache hit)", baseline = "mapGet", target = 0.2,
+    @Floor(row = "one Clock.millis() read (no longer on the cache hit)", baseline = "mapGet", target = 0.2,
             informational = true)
     public long clockMillis() {
         return clock.millis();
@@ -128,7 +139,7 @@ public class ResolveBenchmark {
     /** A cache hit, one thread. */
     @Benchmark
     @Threads(1)
-    @Floor(row = "MtaSts.resolve, cache hit, 1 thread", baseline = "mapGet", target = 0.2, zeroAllocation = true)
+    @Floor(row = "MtaSts.resolve, cache hit, 1 thread", baseline = "mapGet", target = 0.5, zeroAllocation = true)
     public PolicyResolution resolve() {
         return sts.resolve(domain);
     }
@@ -136,7 +147,7 @@ public class ResolveBenchmark {
     /** A cache hit, two threads. */
     @Benchmark
     @Threads(2)
-    @Floor(row = "MtaSts.resolve, cache hit, 2 threads", baseline = "mapGet2Threads", target = 0.2,
+    @Floor(row = "MtaSts.resolve, cache hit, 2 threads", baseline = "mapGet2Threads", target = 0.5,
             zeroAllocation = true)
     public PolicyResolution resolve2Threads() {
         return sts.resolve(domain);

@@ -487,7 +487,7 @@ final class DomainCheck implements AutoCloseable {
                 }
             } else {
                 findings.add(Finding.error("mx-cert-invalid", "The certificate of " + mx + " is not acceptable: " + invalid.detail()
-                        + " (" + invalid.reasonCode() + ").", "Use a certificate for " + mx + " from a public CA."));
+                        + " (" + invalid.failureReasonCode() + ").", "Use a certificate for " + mx + " from a public CA."));
             }
         }
     }

@@ -1,11 +1,10 @@
 package org.mtasts.http;
 
 import java.net.InetSocketAddress;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,37 +12,47 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
 import java.util.ServiceLoader;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import okhttp3.OkHttpClient;
 import org.jspecify.annotations.Nullable;
-import org.mtasts.core.CachedPolicy;
-import org.mtasts.core.Discovery;
 import org.mtasts.core.DomainName;
-import org.mtasts.core.PolicyMode;
+import org.mtasts.core.MxCertificateCheck;
+import org.mtasts.core.MxTrustManager;
 import org.mtasts.core.PolicyStore;
-import org.mtasts.core.RecordSelection;
-import org.mtasts.core.ResultType;
-import org.mtasts.core.StsRecord;
-import org.mtasts.core.TxtAnswer;
 import org.mtasts.core.TxtResolver;
+import org.mtasts.tlsrpt.FailureDetails;
+import org.mtasts.tlsrpt.PolicyDetails;
+import org.mtasts.tlsrpt.ReportAggregator;
 
 /**
- * The sender's MTA-STS service (RFC 8461 §3, §5): for a recipient domain it looks up the {@code
- * _mta-sts} record, serves the cached policy while the record's id is unchanged, fetches the policy
- * when the id changes or the cache expired, and falls back to the unexpired cached policy when DNS
- * or the fetch fails. The answer, a {@link PolicyResolution}, also says what to report through
- * TLS-RPT.
+ * The sending MTA's MTA-STS service, the whole sender's path in one place: the policy of a
+ * recipient domain ({@link #resolve}, RFC 8461 §3, §5.1), then one {@link MxSession} per MX host
+ * that checks the MX host against the policy, the certificate during the STARTTLS handshake, decides
+ * whether to deliver, and counts the session for the daily TLS-RPT report (RFC 8460 §4) in the
+ * {@link ReportAggregator} given to the builder ({@link TlsRptReporter} sends those reports).
+ *
+ * <p><b>Resolution never waits on DNS for a warm cache.</b> A domain resolved before is answered
+ * from memory, with no DNS query, for the {@link Builder#recheckInterval recheck interval} (5
+ * minutes by default); past it the answer is still immediate and one background recheck (single
+ * flight) looks the record up, fetches the policy again if its id changed (RFC 8461 §3.3, §5.1),
+ * and replaces the answer. An unexpired policy in the store is served the same way after a restart.
+ * Only a cold domain waits, at most {@link Builder#resolveTimeout} (or the deadline given to {@link
+ * #resolve(DomainName, Duration)}).
  *
  * <p>The rules, each with a test named after it:
  * <ul>
@@ -54,8 +63,8 @@ import org.mtasts.core.TxtResolver;
  *       {@code fallback-to-cached-policy} marker (§3.3, §5.1, §6);</li>
  *   <li>a failed fetch and no usable cache: no policy, deliver as without MTA-STS, and report
  *       (§3.3); a temporary DNS failure and no usable cache: a {@link
- *       PolicyResolution.TemporaryFailure} without fallback, and the caller decides (ambiguity
- *       A5);</li>
+ *       PolicyResolution.TemporaryFailure} without fallback ({@link PolicyResolution#policyUnknown()}),
+ *       and the caller decides (RFC 8461 does not say);</li>
  *   <li>{@code max_age} 0: the policy is applied to this delivery and never served from the
  *       cache; a policy expires exactly at fetch time + {@code max_age} (§3.2);</li>
  *   <li>after a failed fetch, the same domain and id are not fetched again for {@link
@@ -65,16 +74,10 @@ import org.mtasts.core.TxtResolver;
  *       expires or the id changes (§8.1).</li>
  * </ul>
  *
- * <p>Concurrent resolutions of one domain that need DNS or a fetch share one lookup and one fetch
- * (single flight). A resolution served from the cache whose record text is unchanged parses
- * nothing and allocates nothing, if the {@link TxtResolver} answers from memory with a completed
- * future.
- *
  * <p>Proactive refresh (RFC 8461 §3.3, §10.2): every {@link Builder#refreshInterval} a pass picks
- * the cached policies last confirmed more than {@link Builder#refreshAge} ago (or half their
- * {@code max_age}, if shorter), spreads them over {@link Builder#refreshSpread} with random jitter,
- * and refreshes at most {@link Builder#refreshConcurrency} at a time: an unchanged id extends the
- * cached policy without fetching, a new id fetches, and failures go to the {@link
+ * the cached policies last confirmed more than {@link Builder#refreshAge} ago (or half their {@code
+ * max_age}, if shorter), spreads them over {@link Builder#refreshSpread} with random jitter, and
+ * refreshes at most {@link Builder#refreshConcurrency} at a time; failures go to the {@link
  * RefreshListener}, except for policies in mode none. {@link #refreshNow()} runs a pass at once.
  *
  * <pre>{@code
@@ -89,11 +92,28 @@ import org.mtasts.core.TxtResolver;
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8461#section-3">RFC 8461 §3</a>
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8461#section-5.1">RFC 8461 §5.1</a>
+ * @since 0.1
  */
 public final class MtaSts implements AutoCloseable {
 
+    // The defaults of the builder, in one place.
     /** How long a failed fetch is not retried for the same domain and id (RFC 8461 §3.3: 5 minutes). */
     public static final Duration DEFAULT_FETCH_BACKOFF = Duration.ofMinutes(5);
+    /**
+     * How long a resolution is answered from memory without a TXT lookup: 5 minutes. A domain that
+     * publishes a new policy id (RFC 8461 §3.1, §3.3) is seen that much later at most; a sender
+     * that refused an MX host under the old policy defers the message (RFC 8461 §5.1), and its
+     * next attempt, minutes later, sees the new one. It is also the 5 minutes that RFC 8461 §3.3
+     * asks between failed fetches, and one query per domain per 5 minutes is what a DNS cache
+     * with a typical 300 s TTL would cost anyway.
+     */
+    public static final Duration DEFAULT_RECHECK_INTERVAL = Duration.ofMinutes(5);
+    /**
+     * How long {@link #resolve(DomainName)} waits for a domain with nothing cached: 20 seconds, the
+     * DNS resolver's own deadline. A slower policy host's fetch goes on in the background (up to its
+     * own limit of one minute, RFC 8461 §3.3) and the next call finds its result.
+     */
+    public static final Duration DEFAULT_RESOLVE_TIMEOUT = Duration.ofSeconds(20);
     /** How often a refresh pass runs: hourly. */
     public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofHours(1);
     /** Policies confirmed longer ago than this are refreshed: 12 hours, as mox does. */
@@ -102,429 +122,266 @@ public final class MtaSts implements AutoCloseable {
     public static final Duration DEFAULT_REFRESH_SPREAD = Duration.ofHours(3);
     /** The most refreshes in flight at once. */
     public static final int DEFAULT_REFRESH_CONCURRENCY = 4;
-    /** The most per-domain entries of the fast path and the fetch back-off kept in memory. */
+    /** The threads of the default executor for background work and completions. */
+    static final int DEFAULT_WORKER_THREADS = 2;
+    /** The most per-domain entries kept in memory for the fast path. */
     static final int MAX_STATES = 2 * InMemoryPolicyStore.DEFAULT_MAX_ENTRIES;
+    /**
+     * The suffix of a failure-reason code when a cached policy is applied because of that failure
+     * (RFC 8461 §6), as mox writes it.
+     */
+    public static final String FALLBACK_MARKER = "fallback-to-cached-policy";
 
     private static final System.Logger LOG = System.getLogger(MtaSts.class.getName());
 
-    private final TxtResolver resolver;
-    private final PolicyFetcher fetcher;
-    private final @Nullable AutoCloseable ownedFetcher;
-    private final PolicyStore store;
+    private final PolicyResolver resolver;
+    private final PolicyRefresher refresher;
+    private final CoarseClock coarse;
     private final Clock clock;
-    private final long backoffMillis;
-    private final long refreshAgeMillis;
-    private final long refreshSpreadMillis;
-    private final long refreshIntervalMillis;
-    private final RefreshListener refreshListener;
-    private final Random random;
-    private final Limiter refreshLimiter;
-    private final boolean proactiveRefresh;
-    private final @Nullable ScheduledExecutorService scheduler;
-    private final boolean ownsScheduler;
-    private volatile @Nullable ScheduledFuture<?> periodic;
+    private final Executor executor;
+    private final long resolveTimeoutMillis;
+    private final @Nullable ReportAggregator aggregator;
+    private final MxSession.Recorder recorder;
+    private final @Nullable X509TrustManager mxRoots;
+    private volatile @Nullable MxTrustManager mxTrust;
+    private final List<AutoCloseable> owned;
 
-    /** Per domain: what the fast path needs, and the fetch back-off. */
-    private final ConcurrentHashMap<DomainName, State> states = new ConcurrentHashMap<>();
-    /** Per domain: the resolution in progress, shared by concurrent callers (single flight). */
-    private final ConcurrentHashMap<DomainName, CompletableFuture<PolicyResolution>> inflight = new ConcurrentHashMap<>();
-    /** Domains whose refresh a pass has scheduled and that have not finished yet. */
-    private final Set<DomainName> scheduled = ConcurrentHashMap.newKeySet();
-
-    private MtaSts(Builder b, TxtResolver resolver, PolicyFetcher fetcher, @Nullable AutoCloseable ownedFetcher) {
+    private MtaSts(Builder b, PolicyResolver resolver, PolicyRefresher refresher, CoarseClock coarse, Executor executor,
+            List<AutoCloseable> owned) {
         this.resolver = resolver;
-        this.fetcher = fetcher;
-        this.ownedFetcher = ownedFetcher;
+        this.refresher = refresher;
+        this.coarse = coarse;
         this.clock = b.clock;
-        this.store = b.store != null ? b.store : new InMemoryPolicyStore(InMemoryPolicyStore.DEFAULT_MAX_ENTRIES, b.clock);
-        this.backoffMillis = b.fetchBackoff.toMillis();
-        this.refreshAgeMillis = b.refreshAge.toMillis();
-        this.refreshSpreadMillis = b.refreshSpread.toMillis();
-        this.refreshIntervalMillis = b.refreshInterval.toMillis();
-        this.refreshListener = b.refreshListener;
-        this.random = b.random != null ? b.random : new Random();
-        this.refreshLimiter = new Limiter(b.refreshConcurrency);
-        this.proactiveRefresh = b.proactiveRefresh;
-        this.ownsScheduler = b.proactiveRefresh && b.refreshScheduler == null;
-        this.scheduler = !b.proactiveRefresh ? null : b.refreshScheduler != null ? b.refreshScheduler
-                : Executors.newSingleThreadScheduledExecutor(runnable -> {
-                    Thread t = new Thread(runnable, "mtasts-refresh");
-                    t.setDaemon(true);
-                    return t;
-                });
+        this.executor = executor;
+        this.resolveTimeoutMillis = b.resolveTimeout.toMillis();
+        this.aggregator = b.aggregator;
+        this.recorder = b.aggregator == null ? MxSession.Recorder.NONE : recorderOf(b.aggregator);
+        this.mxRoots = b.mxRoots;
+        this.owned = owned;
     }
 
-    private void start() {
-        if (scheduler != null) {
-            periodic = scheduler.scheduleWithFixedDelay(this::refreshPassQuietly, refreshIntervalMillis,
-                    refreshIntervalMillis, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    /** Returns a new builder. */
+    /**
+     * Returns a new builder.
+     *
+     * @return the builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Returns the store holding the cached policies. */
+    /**
+     * Returns the store holding the cached policies.
+     *
+     * @return the store
+     */
     public PolicyStore store() {
-        return store;
+        return resolver.store();
+    }
+
+    /**
+     * Returns the aggregator that counts sessions, if one was given to the builder.
+     *
+     * @return the aggregator
+     */
+    public Optional<ReportAggregator> reportAggregator() {
+        return Optional.ofNullable(aggregator);
     }
 
     // ------------------------------------------------------------------------------------------
     // Resolution
 
     /**
-     * Resolves the policy of a recipient domain, waiting for DNS and, if needed, the fetch. A
-     * cache hit whose record text is unchanged allocates nothing when the resolver answers with a
-     * completed future. If the waiting thread is interrupted, the interrupt flag is restored and
-     * the result is a {@link PolicyResolution.TemporaryFailure} with reason {@code INTERRUPTED}.
+     * Resolves the policy of a recipient domain: from memory when the domain is warm (no DNS, no
+     * allocation within the recheck interval), else waiting at most the builder's {@link
+     * Builder#resolveTimeout}.
      *
      * @param domain the policy domain (the recipient's domain, or the smart host's; RFC 8461 §1.1)
      * @return the resolution; never null, never an exception for network or policy problems
      */
     public PolicyResolution resolve(DomainName domain) {
-        Objects.requireNonNull(domain, "domain");
-        State state = states.get(domain);
-        if (state != null && state.active != null) {
-            CompletableFuture<TxtAnswer> lookup = lookup(domain);
-            TxtAnswer answer = answerNow(lookup);
-            if (answer == null) {
-                try {
-                    answer = lookup.get();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return interrupted(domain);
-                } catch (ExecutionException | CancellationException e) {
-                    answer = dnsError(e);
-                }
-            }
-            PolicyResolution hit = hit(domain, state, answer);
-            if (hit != null) {
-                return hit;
-            }
-            return await(domain, slow(domain, answer, false));
-        }
-        return await(domain, slow(domain, null, false));
+        return resolve(domain, resolveTimeoutMillis);
     }
 
     /**
-     * Resolves the policy of a recipient domain without blocking the caller.
+     * Resolves the policy of a recipient domain, waiting at most {@code timeout} when nothing is
+     * cached. After the timeout the answer is a {@link PolicyResolution.TemporaryFailure} with
+     * reason {@code TIMEOUT} and no fallback, while the resolution goes on in the background. If
+     * the waiting thread is interrupted, the interrupt flag is restored and the reason is {@code
+     * INTERRUPTED}.
+     *
+     * @param domain the policy domain
+     * @param timeout the longest wait, positive
+     * @return the resolution
+     */
+    public PolicyResolution resolve(DomainName domain, Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive: " + timeout);
+        }
+        return resolve(domain, timeout.toMillis());
+    }
+
+    private PolicyResolution resolve(DomainName domain, long timeoutMillis) {
+        Objects.requireNonNull(domain, "domain");
+        PolicyResolution known = resolver.fromMemory(domain);
+        if (known != null) {
+            return known;
+        }
+        CompletableFuture<PolicyResolution> future = resolver.resolve(domain, false);
+        try {
+            return future.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return resolver.timedOut(domain, timeoutMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return resolver.interrupted(domain);
+        } catch (ExecutionException | CancellationException e) {
+            return resolver.internalError(domain, e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e);
+        }
+    }
+
+    /**
+     * Resolves the policy of a recipient domain without blocking the caller. A warm domain gives a
+     * completed future; otherwise the future completes on the builder's {@link Builder#executor},
+     * at the latest after the {@link Builder#resolveTimeout} (reason {@code TIMEOUT}).
      *
      * @param domain the policy domain
      * @return the resolution; the future never completes exceptionally
      */
     public CompletableFuture<PolicyResolution> resolveAsync(DomainName domain) {
         Objects.requireNonNull(domain, "domain");
-        State state = states.get(domain);
-        if (state != null && state.active != null) {
-            return lookup(domain)
-                    .handle((answer, error) -> answer != null ? answer : dnsError(error))
-                    .thenCompose(answer -> {
-                        PolicyResolution hit = hit(domain, state, answer);
-                        return hit != null ? CompletableFuture.completedFuture(hit) : slow(domain, answer, false);
-                    });
+        PolicyResolution known = resolver.fromMemory(domain);
+        if (known != null) {
+            return CompletableFuture.completedFuture(known);
         }
-        return slow(domain, null, false);
-    }
-
-    /** The fast path: the same record text as last time, the same store entry, not expired. */
-    private @Nullable PolicyResolution hit(DomainName domain, State state, TxtAnswer answer) {
-        if (!(answer instanceof TxtAnswer.Records records) || !sameTexts(records.texts(), state.texts)) {
-            return null;
-        }
-        // RFC 8461 §3.2: a policy may be used until fetch time + max_age, not at that instant.
-        if (clock.millis() >= state.expiresAtMillis) {
-            return null;
-        }
-        return store.get(domain) == state.cached ? state.active : null;
-    }
-
-    private static boolean sameTexts(List<String> a, @Nullable List<String> b) {
-        if (b == null || a.size() != b.size()) {
-            return false;
-        }
-        for (int i = 0, n = a.size(); i < n; i++) {
-            if (!a.get(i).equals(b.get(i))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static @Nullable TxtAnswer answerNow(CompletableFuture<TxtAnswer> lookup) {
-        try {
-            return lookup.getNow(null);
-        } catch (CompletionException | CancellationException e) {
-            return dnsError(e);
-        }
-    }
-
-    private PolicyResolution await(DomainName domain, CompletableFuture<PolicyResolution> future) {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return interrupted(domain);
-        } catch (ExecutionException | CancellationException e) {
-            return internalError(domain, e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e);
-        }
+        // A copy: the timeout completes the caller's future, not the single flight shared by others.
+        CompletableFuture<PolicyResolution> mine = resolver.resolve(domain, false).copy()
+                .completeOnTimeout(resolver.timedOut(domain, resolveTimeoutMillis), resolveTimeoutMillis,
+                        TimeUnit.MILLISECONDS);
+        return PolicyResolver.on(executor, mine);
     }
 
     /**
-     * The slow path, single flight per domain: one DNS lookup (unless {@code known}) and at most one
-     * fetch, shared by every caller that arrives while it runs. The placeholder future is put with
-     * {@code putIfAbsent}, never computed inside the map, so that a resolver or fetcher completing
-     * synchronously cannot recurse into a map update.
+     * Looks the domain's record up now (fetching the policy if its id changed) and makes the
+     * result what {@link #resolve} answers: an operator's "check now". Deliveries never need it, as
+     * {@code resolve} rechecks in the background; a check already running is joined.
+     *
+     * @param domain the policy domain
+     * @return the check's resolution, completed on the {@link Builder#executor}; never exceptionally
      */
-    private CompletableFuture<PolicyResolution> slow(DomainName domain, @Nullable TxtAnswer known, boolean refresh) {
-        CompletableFuture<PolicyResolution> mine = new CompletableFuture<>();
-        CompletableFuture<PolicyResolution> running = inflight.putIfAbsent(domain, mine);
-        if (running != null) {
-            return running;
-        }
-        CompletableFuture<TxtAnswer> answer = known != null ? CompletableFuture.completedFuture(known) : lookup(domain);
-        answer.handle((a, error) -> a != null ? a : dnsError(error))
-                .thenCompose(a -> decide(domain, a, refresh))
-                .handle((result, error) -> result != null ? result : internalError(domain, error))
-                .thenAccept(result -> {
-                    inflight.remove(domain, mine);
-                    mine.complete(result);
-                });
-        return mine;
+    public CompletableFuture<PolicyResolution> recheckAsync(DomainName domain) {
+        return PolicyResolver.on(executor, resolver.resolve(Objects.requireNonNull(domain, "domain"), false));
     }
 
-    private CompletableFuture<TxtAnswer> lookup(DomainName domain) {
-        try {
-            CompletableFuture<TxtAnswer> future = resolver.lookupTxt(domain.stsRecordName());
-            return future != null ? future : CompletableFuture.completedFuture(
-                    new TxtAnswer.TemporaryFailure("the TXT resolver returned no future", null));
-        } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(dnsError(e));
-        }
+    /**
+     * Forgets what is known about a domain, in memory and in the store (an operator's purge, for
+     * instance after the domain changed its MX hosts and policy): the next resolution fetches.
+     *
+     * @param domain the policy domain
+     */
+    public void forget(DomainName domain) {
+        resolver.forget(Objects.requireNonNull(domain, "domain"));
     }
 
-    private static TxtAnswer.TemporaryFailure dnsError(@Nullable Throwable error) {
-        Throwable cause = unwrap(error);
-        return new TxtAnswer.TemporaryFailure("the TXT lookup failed: "
-                + (cause == null ? "no answer" : Printable.describe(cause)), cause);
+    // ------------------------------------------------------------------------------------------
+    // Sessions
+
+    /**
+     * Starts one SMTP session with an MX host of the domain, under its resolution: the session
+     * checks the MX host against the policy (refusing it at once in mode enforce if the policy does
+     * not list it), runs the handshake with the {@link #mxTrustManager()}, decides, and counts the
+     * session in the builder's {@link Builder#reportAggregator} (RFC 8460 §4; see {@link MxSession}
+     * for the counting rules).
+     *
+     * @param resolution the domain's resolution, from {@link #resolve}
+     * @param mx the MX host name from DNS, tried in MX preference order (RFC 8461 §5.1)
+     * @return the session; close it when the connection is done
+     */
+    public MxSession session(PolicyResolution resolution, DomainName mx) {
+        return new MxSession(resolution, mx, mxTrustManager(), recorder, false);
     }
 
-    private static @Nullable Throwable unwrap(@Nullable Throwable error) {
-        Throwable t = error;
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
+    /**
+     * Starts the session that delivers a TLS report by mail to an MX host: RFC 8460 §3 says the
+     * report is delivered despite TLS failures (any certificate is accepted, no STARTTLS is not a
+     * refusal) and SHOULD NOT be counted in the next report, so the session records nothing. The
+     * messages that {@link TlsRptReporter} hands to a {@link ReportMailer} are such reports.
+     *
+     * @param resolution the resolution of the report's recipient domain
+     * @param mx the MX host name from DNS
+     * @return the session
+     */
+    public MxSession reportSession(PolicyResolution resolution, DomainName mx) {
+        return new MxSession(resolution, mx, mxTrustManager(), MxSession.Recorder.NONE, true);
+    }
+
+    /**
+     * Returns the trust manager that checks MX certificates during the handshake (RFC 8461 §4.2),
+     * for an engine made outside {@link MxSession#startTls} (Netty: {@code
+     * SslContextBuilder.forClient().trustManager(sts.mxTrustManager())}), with the roots given to
+     * {@link Builder#mxTrustManager} or the JVM's default ones.
+     *
+     * @return the trust manager, shared
+     */
+    public MxTrustManager mxTrustManager() {
+        MxTrustManager t = mxTrust;
+        if (t == null) {
+            synchronized (this) {
+                t = mxTrust;
+                if (t == null) {
+                    X509TrustManager roots = mxRoots != null ? mxRoots : defaultRoots();
+                    t = MxTrustManager.create(MxCertificateCheck.builder().trustManager(roots).clock(clock).build());
+                    mxTrust = t;
+                }
+            }
         }
         return t;
     }
 
-    /** Applies the rules to a DNS answer; runs at most once at a time per domain. */
-    private CompletableFuture<PolicyResolution> decide(DomainName domain, TxtAnswer answer, boolean refresh) {
-        CachedPolicy cached = store.get(domain);
-        long now = clock.millis();
-        // RFC 8461 §3.2, §5.1: a cached policy is usable until fetch time + max_age, exclusive.
-        CachedPolicy usable = cached != null && now < cached.expiresAt().toEpochMilli() ? cached : null;
-        Discovery<StsRecord> discovery = RecordSelection.sts(answer);
-        switch (discovery.kind()) {
-            case FOUND: {
-                String id = ((Discovery.Found<StsRecord>) discovery).record().id();
-                List<String> texts = ((TxtAnswer.Records) answer).texts();
-                if (usable != null && usable.recordId().equals(id)) {
-                    // RFC 8461 §3: the record id is unchanged and the policy unexpired: no fetch.
-                    CachedPolicy current = usable;
-                    if (refresh) {
-                        // RFC 8461 §3.3: a proactive refresh that finds the same id extends the policy.
-                        current = usable.renewedAt(clock.instant());
-                        store.put(current);
-                    }
-                    return CompletableFuture.completedFuture(remember(domain, texts, current));
-                }
-                State state = states.get(domain);
-                if (state != null && state.failure != null && id.equals(state.failedId) && now < state.retryAtMillis) {
-                    // RFC 8461 §3.3: after a failed fetch, wait before fetching the same policy id again.
-                    return CompletableFuture.completedFuture(fetchFailed(domain, state.failure, usable,
-                            " (not fetched again before " + Instant.ofEpochMilli(state.retryAtMillis) + ")"));
-                }
-                return fetch(domain).thenApply(result -> afterFetch(domain, texts, id, result));
-            }
-            case ABSENT: {
-                String detail = "no STS record at " + domain.stsRecordName() + ": "
-                        + Printable.of(((Discovery.Absent<StsRecord>) discovery).detail());
-                if (cached != null && cached.policy().mode() == PolicyMode.NONE) {
-                    // RFC 8461 §8.3: a domain leaving MTA-STS publishes mode none, then removes the
-                    // record: forget its policy, silently.
-                    store.remove(domain);
-                    states.remove(domain);
-                    return CompletableFuture.completedFuture(new PolicyResolution.NoPolicy(domain,
-                            PolicyResolution.Reason.NO_RECORD, detail + "; the cached mode-none policy was removed",
-                            TlsRptFacts.noPolicy(domain)));
-                }
-                return CompletableFuture.completedFuture(
-                        recordUnusable(domain, PolicyResolution.Reason.NO_RECORD, detail, null, cached, usable));
-            }
-            case MULTIPLE: {
-                int count = ((Discovery.Multiple<StsRecord>) discovery).texts().size();
-                // RFC 8461 §3.1: more than one STS record means no available policy.
-                return CompletableFuture.completedFuture(recordUnusable(domain, PolicyResolution.Reason.MULTIPLE_RECORDS,
-                        count + " STS records at " + domain.stsRecordName() + " (RFC 8461 §3.1)", null, cached, usable));
-            }
-            case INVALID: {
-                Discovery.Invalid<StsRecord> invalid = (Discovery.Invalid<StsRecord>) discovery;
-                // RFC 8461 §3.1: an invalid record means no available policy.
-                return CompletableFuture.completedFuture(recordUnusable(domain, PolicyResolution.Reason.INVALID_RECORD,
-                        "invalid STS record '" + Printable.of(invalid.text()) + "': " + invalid.error(),
-                        invalid.error().code(), cached, usable));
-            }
-            default: {
-                String detail = Printable.of(((Discovery.TemporaryFailure<StsRecord>) discovery).detail());
-                if (usable != null) {
-                    return CompletableFuture.completedFuture(fallback(domain, PolicyResolution.Reason.DNS_FAILURE, detail,
-                            usable, ResultType.STS_POLICY_FETCH_ERROR, PolicyResolution.Reason.DNS_FAILURE.code()));
-                }
-                // SPEC: ambiguity A5, RFC 8461 is silent on a temporary DNS failure without a cached
-                // policy; unlike "no record", it is not "no policy": the caller decides.
-                return CompletableFuture.completedFuture(new PolicyResolution.TemporaryFailure(domain,
-                        PolicyResolution.Reason.DNS_FAILURE, detail, null, TlsRptFacts.noPolicy(domain)));
-            }
-        }
-    }
-
-    /** A record that is gone, multiple or invalid: the cached policy if usable, else no policy. */
-    private PolicyResolution recordUnusable(DomainName domain, PolicyResolution.Reason reason, String detail,
-            @Nullable String code, @Nullable CachedPolicy cached, @Nullable CachedPolicy usable) {
-        if (usable != null) {
-            // RFC 8461 §3.1, §5.1: losing the record does not end an unexpired cached policy (a
-            // downgrade attack could remove it); report the failure with the fallback marker.
-            return fallback(domain, reason, detail, usable, ResultType.STS_POLICY_FETCH_ERROR,
-                    code != null ? code : reason.code());
-        }
-        if (cached != null) {
-            store.remove(domain); // expired, and no record to renew it with
-        }
-        return new PolicyResolution.NoPolicy(domain, reason, detail, TlsRptFacts.noPolicy(domain));
-    }
-
-    private static PolicyResolution fallback(DomainName domain, PolicyResolution.Reason reason, String detail,
-            CachedPolicy usable, ResultType resultType, String code) {
-        return new PolicyResolution.TemporaryFailure(domain, reason,
-                detail + "; applying the cached policy of record id " + usable.recordId() + ", valid until "
-                        + usable.expiresAt(), usable, TlsRptFacts.fallback(usable, resultType, code));
-    }
-
-    private CompletableFuture<FetchResult> fetch(DomainName domain) {
-        CompletableFuture<FetchResult> future;
+    private static X509TrustManager defaultRoots() {
         try {
-            future = fetcher.fetchAsync(domain);
-        } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(Failures.failed(e));
-        }
-        if (future == null) {
-            return CompletableFuture.completedFuture(
-                    new FetchResult.Failed(FetchFailure.IO, "the policy fetcher returned no future", null));
-        }
-        return future.handle((result, error) -> result != null ? result
-                : Failures.failed(Objects.requireNonNullElse(unwrap(error), new IllegalStateException("no result"))));
-    }
-
-    private PolicyResolution afterFetch(DomainName domain, List<String> texts, String id, FetchResult result) {
-        if (result instanceof FetchResult.Fetched fetched) {
-            CachedPolicy fresh = CachedPolicy.of(domain, id, fetched.policy(), fetched.text(), clock.instant());
-            TlsRptFacts facts = TlsRptFacts.active(fresh);
-            if (fetched.policy().maxAge() == 0) {
-                // RFC 8461 §3.2: max_age 0 applies the policy to this delivery; it is never served
-                // from the cache, and it replaces whatever was cached.
-                store.remove(domain);
-                states.remove(domain);
-                return new PolicyResolution.Active(fresh, true, facts);
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init((KeyStore) null);
+            for (TrustManager tm : tmf.getTrustManagers()) {
+                if (tm instanceof X509TrustManager x509) {
+                    return x509;
+                }
             }
-            store.put(fresh);
-            State old = states.get(domain);
-            states.put(domain, State.active(texts, fresh, new PolicyResolution.Active(fresh, false, facts), old));
-            return new PolicyResolution.Active(fresh, true, facts);
+            throw new IllegalStateException("the JVM's default trust manager factory has no X509TrustManager");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JVM's default trust roots cannot be loaded", e);
         }
-        long now = clock.millis();
-        State old = states.get(domain);
-        if (old == null && states.size() >= MAX_STATES) {
-            pruneStates(now);
-        }
-        states.put(domain, State.failed(old, id, result, now + backoffMillis));
-        CachedPolicy cached = store.get(domain);
-        CachedPolicy usable = cached != null && now < cached.expiresAt().toEpochMilli() ? cached : null;
-        if (cached != null && usable == null) {
-            store.remove(domain); // expired and not renewable now
-        }
-        return fetchFailed(domain, result, usable, "");
     }
 
-    private static PolicyResolution fetchFailed(DomainName domain, FetchResult result, @Nullable CachedPolicy usable,
-            String suffix) {
-        PolicyResolution.Reason reason = result.kind() == FetchResult.Kind.INVALID
-                ? PolicyResolution.Reason.POLICY_INVALID : PolicyResolution.Reason.FETCH_FAILED;
-        ResultType resultType = Objects.requireNonNull(result.resultType());
-        String code = Objects.requireNonNull(result.failureReasonCode());
-        String detail = "fetching the policy of " + domain + " failed: " + result.detail() + suffix;
-        if (usable != null) {
-            // RFC 8461 §3.3: no live policy, but an unexpired cached one: apply the cached policy.
-            return fallback(domain, reason, detail, usable, resultType, code);
-        }
-        // RFC 8461 §3.3: a valid record, no policy and no cached policy: deliver as if MTA-STS were
-        // absent, and report the failure (RFC 8461 §6).
-        String served = result instanceof FetchResult.Invalid invalid ? invalid.text() : null;
-        return new PolicyResolution.NoPolicy(domain, reason, detail,
-                TlsRptFacts.stsFailure(domain, served, resultType, code));
-    }
-
-    /** Records that {@code cached} is active for these record texts, reusing the prebuilt result. */
-    private PolicyResolution.Active remember(DomainName domain, List<String> texts, CachedPolicy cached) {
-        State old = states.get(domain);
-        if (old != null && old.cached == cached && old.active != null) {
-            if (!sameTexts(texts, old.texts)) {
-                states.put(domain, old.withTexts(texts));
-            }
-            return old.active;
-        }
-        PolicyResolution.Active active = new PolicyResolution.Active(cached, false, TlsRptFacts.active(cached));
-        states.put(domain, State.active(texts, cached, active, old));
-        return active;
-    }
-
-    private PolicyResolution interrupted(DomainName domain) {
-        return new PolicyResolution.TemporaryFailure(domain, PolicyResolution.Reason.INTERRUPTED,
-                "interrupted while resolving the policy of " + domain, null, TlsRptFacts.noPolicy(domain));
-    }
-
-    private PolicyResolution internalError(DomainName domain, @Nullable Throwable error) {
-        Throwable cause = unwrap(error);
-        LOG.log(System.Logger.Level.WARNING, "MTA-STS resolution of " + domain + " failed unexpectedly", cause);
-        return new PolicyResolution.TemporaryFailure(domain, PolicyResolution.Reason.INTERNAL_ERROR,
-                "resolving the policy of " + domain + " failed: "
-                        + (cause == null ? "unknown error" : Printable.describe(cause)), null, TlsRptFacts.noPolicy(domain));
-    }
-
-    /** Drops fast-path entries that no longer match the store and back-offs that have ended. */
-    private void pruneStates(long now) {
-        states.forEach((domain, state) -> {
-            boolean activeStale = state.active == null || store.get(domain) != state.cached;
-            boolean backoffOver = state.failure == null || now >= state.retryAtMillis;
-            if (activeStale && backoffOver) {
-                states.remove(domain, state);
-            }
-        });
+    /**
+     * Counts sessions in the aggregator.
+     *
+     * <p>SPEC: RFC 8460 §4 lets a session count in several failure details; the aggregator counts
+     * a session with its policy's failure and its own.
+     */
+    private static MxSession.Recorder recorderOf(ReportAggregator aggregator) {
+        return (PolicyDetails policy, List<FailureDetails> failures) -> {
+            // TODO(agg merge): aggregator.record(policy, failures) counts both details once the
+            // aggregator's session API lands; until then the session's own failure wins.
+            FailureDetails failure = failures.isEmpty() ? null : failures.get(failures.size() - 1);
+            aggregator.record(policy, failure, false);
+        };
     }
 
     // ------------------------------------------------------------------------------------------
     // Proactive refresh
 
-    /** What a refresh pass did. */
+    /**
+     * What a refresh pass did.
+     *
+     * @param due the cached policies that were due
+     * @param confirmed those whose record id was unchanged (renewed without a fetch)
+     * @param fetched those fetched again (a new id, or expired)
+     * @param failed those whose refresh failed (the cached policy still applies until it expires)
+     * @param removed those removed (their record is gone and they expired, or mode none)
+     */
     public record RefreshSummary(int due, int confirmed, int fetched, int failed, int removed) {
-        /** Returns a summary of nothing. */
-        static RefreshSummary empty() {
-            return new RefreshSummary(0, 0, 0, 0, 0);
-        }
     }
-
-    /** The outcome of refreshing one domain. */
-    enum RefreshOutcome { CONFIRMED, FETCHED, FAILED, REMOVED }
 
     /**
      * Refreshes every due cached policy now, at most {@link Builder#refreshConcurrency} at a time,
@@ -534,184 +391,49 @@ public final class MtaSts implements AutoCloseable {
      * @return what the pass did
      */
     public RefreshSummary refreshNow() {
-        long now = clock.millis();
-        pruneStates(now);
-        List<CachedPolicy> due = dueEntries(now, false);
-        List<CompletableFuture<RefreshOutcome>> outcomes = new ArrayList<>(due.size());
-        for (CachedPolicy cached : due) {
-            CompletableFuture<RefreshOutcome> outcome = new CompletableFuture<>();
-            outcomes.add(outcome);
-            refreshLimiter.submit(() -> refreshOne(cached).whenComplete((o, e) -> outcome.complete(o)));
-        }
-        int confirmed = 0;
-        int fetched = 0;
-        int failed = 0;
-        int removed = 0;
-        for (CompletableFuture<RefreshOutcome> outcome : outcomes) {
-            RefreshOutcome o;
-            try {
-                o = outcome.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            } catch (ExecutionException e) {
-                o = RefreshOutcome.FAILED;
-            }
-            switch (o) {
-                case CONFIRMED -> confirmed++;
-                case FETCHED -> fetched++;
-                case FAILED -> failed++;
-                case REMOVED -> removed++;
-            }
-        }
-        return new RefreshSummary(due.size(), confirmed, fetched, failed, removed);
+        return refresher.refreshNow();
     }
 
-    /**
-     * One scheduled pass: picks the due entries not already scheduled, shuffles them, and spreads
-     * them over the refresh window with jitter; each then waits for a slot of the concurrency limit.
-     */
+    /** Runs one scheduled pass now, with its spreading (for tests). */
     void refreshPass() {
-        ScheduledExecutorService s = scheduler;
-        if (s == null) {
-            return;
-        }
-        long now = clock.millis();
-        pruneStates(now);
-        List<CachedPolicy> due = dueEntries(now, true);
-        Collections.shuffle(due, random);
-        int n = due.size();
-        long slot = n == 0 ? 0 : refreshSpreadMillis / n;
-        for (int i = 0; i < n; i++) {
-            CachedPolicy cached = due.get(i);
-            long delay = i * slot + (slot > 1 ? random.nextLong(slot) : 0);
-            // Never later than half the remaining lifetime: a short max_age is refreshed in time.
-            long remaining = cached.expiresAt().toEpochMilli() - now;
-            delay = Math.max(0, Math.min(delay, remaining / 2));
-            DomainName domain = cached.domain();
-            if (!scheduled.add(domain)) {
-                continue;
-            }
-            try {
-                s.schedule(() -> refreshLimiter.submit(() -> refreshOne(cached)
-                        .whenComplete((o, e) -> scheduled.remove(domain))), delay, TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException e) {
-                scheduled.remove(domain);
-                return; // the scheduler is shutting down
-            }
-        }
-    }
-
-    private void refreshPassQuietly() {
-        try {
-            refreshPass();
-        } catch (RuntimeException e) {
-            // A failing pass must not cancel the periodic task.
-            LOG.log(System.Logger.Level.WARNING, "MTA-STS refresh pass failed", e);
-        }
-    }
-
-    /** Cached policies confirmed more than the refresh age (or half their max_age) ago. */
-    private List<CachedPolicy> dueEntries(long now, boolean skipScheduled) {
-        List<CachedPolicy> due = new ArrayList<>();
-        store.forEach(cached -> {
-            long age = now - cached.fetchedAt().toEpochMilli();
-            long threshold = Math.min(refreshAgeMillis, cached.policy().maxAge() * 500L);
-            if (age >= threshold && !(skipScheduled && scheduled.contains(cached.domain()))) {
-                due.add(cached);
-            }
-        });
-        return due;
-    }
-
-    /** Refreshes one domain through the single-flight path, and tells the listener about failures. */
-    CompletableFuture<RefreshOutcome> refreshOne(CachedPolicy cached) {
-        DomainName domain = cached.domain();
-        return slow(domain, null, true).thenApply(result -> {
-            if (result instanceof PolicyResolution.Active active) {
-                return active.fresh() ? RefreshOutcome.FETCHED : RefreshOutcome.CONFIRMED;
-            }
-            boolean removed = store.get(domain) == null;
-            if (cached.policy().mode() != PolicyMode.NONE) {
-                // RFC 8461 §3.3, §10.2: alert on failed refreshes, except for policies in mode none.
-                try {
-                    refreshListener.refreshFailed(cached, result);
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "MTA-STS refresh listener failed", e);
-                }
-            }
-            return removed ? RefreshOutcome.REMOVED : RefreshOutcome.FAILED;
-        });
-    }
-
-    /**
-     * Stops the refresh schedule and releases what this instance created: its scheduler thread and
-     * its default fetcher's client. A scheduler, fetcher, client or store given to the builder is
-     * left to its owner. Resolution keeps working after close, without proactive refresh.
-     */
-    @Override
-    public void close() {
-        ScheduledFuture<?> p = periodic;
-        if (p != null) {
-            p.cancel(false);
-        }
-        if (ownsScheduler && scheduler != null) {
-            scheduler.shutdownNow();
-        }
-        if (ownedFetcher != null) {
-            try {
-                ownedFetcher.close();
-            } catch (Exception e) {
-                LOG.log(System.Logger.Level.WARNING, "closing the policy fetcher failed", e);
-            }
-        }
+        refresher.pass();
     }
 
     /** Whether proactive refresh was enabled. */
     boolean proactiveRefresh() {
-        return proactiveRefresh;
+        return refresher.enabled();
     }
 
     /** The most refreshes that were ever in flight at once (for tests of refresh storms). */
     int maxConcurrentRefreshes() {
-        return refreshLimiter.maxRunning();
+        return refresher.maxConcurrent();
     }
 
-    /** What the fast path knows about a domain; immutable, replaced as a whole. */
-    private static final class State {
-        final @Nullable List<String> texts;
-        final @Nullable CachedPolicy cached;
-        final PolicyResolution.@Nullable Active active;
-        final long expiresAtMillis;
-        final @Nullable String failedId;
-        final @Nullable FetchResult failure;
-        final long retryAtMillis;
+    /** Whether the fast path reads a ticking copy of the clock (the system clock). */
+    boolean coarseClockTicking() {
+        return coarse.ticking();
+    }
 
-        private State(@Nullable List<String> texts, @Nullable CachedPolicy cached,
-                PolicyResolution.@Nullable Active active, @Nullable String failedId,
-                @Nullable FetchResult failure, long retryAtMillis) {
-            this.texts = texts;
-            this.cached = cached;
-            this.active = active;
-            this.expiresAtMillis = cached == null ? Long.MIN_VALUE : cached.expiresAt().toEpochMilli();
-            this.failedId = failedId;
-            this.failure = failure;
-            this.retryAtMillis = retryAtMillis;
-        }
+    PolicyResolver resolver() {
+        return resolver;
+    }
 
-        static State active(List<String> texts, CachedPolicy cached, PolicyResolution.Active active,
-                @Nullable State old) {
-            return old == null ? new State(texts, cached, active, null, null, 0)
-                    : new State(texts, cached, active, old.failedId, old.failure, old.retryAtMillis);
-        }
-
-        static State failed(@Nullable State old, String id, FetchResult failure, long retryAtMillis) {
-            return old == null ? new State(null, null, null, id, failure, retryAtMillis)
-                    : new State(old.texts, old.cached, old.active, id, failure, retryAtMillis);
-        }
-
-        State withTexts(List<String> newTexts) {
-            return new State(newTexts, cached, active, failedId, failure, retryAtMillis);
+    /**
+     * Stops the refresh schedule and releases what this instance created: its timer and worker
+     * threads and its default fetcher's client. A scheduler, executor, fetcher, client, store or
+     * aggregator given to the builder is left to its owner. Resolution keeps working after close,
+     * without proactive refresh, reading the clock directly.
+     */
+    @Override
+    public void close() {
+        refresher.close();
+        coarse.close();
+        for (AutoCloseable c : owned) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "closing " + c + " failed", e);
+            }
         }
     }
 
@@ -724,8 +446,9 @@ public final class MtaSts implements AutoCloseable {
      * <pre>{@code
      * MtaSts sts = MtaSts.builder()
      *         .txtResolver(resolver)
-     *         .store(FilePolicyStore.open(Path.of("/var/lib/mta/mtasts")))
-     *         .refreshListener((cached, outcome) -> log.warn(outcome.toString()))
+     *         .store(FilePolicyStore.open(dir.resolve("policies")))
+     *         .reportAggregator(aggregator)
+     *         .refreshListener((cached, outcome) -> System.err.println("refresh failed: " + outcome))
      *         .build();
      * }</pre>
      *
@@ -741,6 +464,9 @@ public final class MtaSts implements AutoCloseable {
         private @Nullable PolicyStore store;
         private Clock clock = Clock.systemUTC();
         private Duration fetchBackoff = DEFAULT_FETCH_BACKOFF;
+        private Duration recheckInterval = DEFAULT_RECHECK_INTERVAL;
+        private Duration resolveTimeout = DEFAULT_RESOLVE_TIMEOUT;
+        private @Nullable Executor executor;
         private boolean proactiveRefresh = true;
         private @Nullable ScheduledExecutorService refreshScheduler;
         private Duration refreshInterval = DEFAULT_REFRESH_INTERVAL;
@@ -749,6 +475,8 @@ public final class MtaSts implements AutoCloseable {
         private int refreshConcurrency = DEFAULT_REFRESH_CONCURRENCY;
         private RefreshListener refreshListener = RefreshListener.NONE;
         private @Nullable Random random;
+        private @Nullable ReportAggregator aggregator;
+        private @Nullable X509TrustManager mxRoots;
 
         private Builder() {}
 
@@ -789,13 +517,26 @@ public final class MtaSts implements AutoCloseable {
         }
 
         /**
-         * Sets the roots policy host certificates must chain to, for the default fetcher.
+         * Sets the roots policy host certificates must chain to, for the default fetcher (RFC 8461
+         * §3.3: WebPKI).
          *
          * @param trustManager the trust manager
          * @return this builder
          */
         public Builder trustManager(X509TrustManager trustManager) {
             this.trustManager = Objects.requireNonNull(trustManager, "trustManager");
+            return this;
+        }
+
+        /**
+         * Sets the roots MX host certificates must chain to (RFC 8461 §4.2; default: the JVM's
+         * default trust roots), for {@link MtaSts#mxTrustManager()} and every {@link MxSession}.
+         *
+         * @param roots the trust manager whose accepted issuers are the trust anchors
+         * @return this builder
+         */
+        public Builder mxTrustManager(X509TrustManager roots) {
+            this.mxRoots = Objects.requireNonNull(roots, "roots");
             return this;
         }
 
@@ -837,7 +578,20 @@ public final class MtaSts implements AutoCloseable {
         }
 
         /**
-         * Sets the clock for expiry, back-off and refresh (default {@link Clock#systemUTC()}).
+         * Sets the aggregator that counts every {@link MxSession} for the daily TLS-RPT report
+         * (default: none, sessions are not counted).
+         *
+         * @param aggregator the aggregator
+         * @return this builder
+         */
+        public Builder reportAggregator(ReportAggregator aggregator) {
+            this.aggregator = Objects.requireNonNull(aggregator, "aggregator");
+            return this;
+        }
+
+        /**
+         * Sets the clock for expiry, back-off, rechecks and refresh (default {@link
+         * Clock#systemUTC()}).
          *
          * @param clock the clock
          * @return this builder
@@ -860,6 +614,44 @@ public final class MtaSts implements AutoCloseable {
         }
 
         /**
+         * Sets how long a resolution is answered from memory before the record is looked up again
+         * in the background (default {@link #DEFAULT_RECHECK_INTERVAL}, 5 minutes, which says why).
+         *
+         * @param interval one second to one day
+         * @return this builder
+         */
+        public Builder recheckInterval(Duration interval) {
+            this.recheckInterval = checkDuration("recheckInterval", interval, Duration.ofSeconds(1), Duration.ofDays(1));
+            return this;
+        }
+
+        /**
+         * Sets how long {@link MtaSts#resolve(DomainName)} and {@link MtaSts#resolveAsync} wait for
+         * a domain with nothing cached (default 20 seconds).
+         *
+         * @param timeout one millisecond to ten minutes
+         * @return this builder
+         */
+        public Builder resolveTimeout(Duration timeout) {
+            this.resolveTimeout = checkDuration("resolveTimeout", timeout, Duration.ofMillis(1), Duration.ofMinutes(10));
+            return this;
+        }
+
+        /**
+         * Sets where background work (rechecks, decisions after DNS and fetch, store writes) runs and
+         * where {@link MtaSts#resolveAsync} futures complete (default: two daemon threads owned by
+         * the service, stopped by {@link MtaSts#close()}). It must not run tasks on the caller's
+         * thread if the store blocks.
+         *
+         * @param executor the executor
+         * @return this builder
+         */
+        public Builder executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
          * Turns proactive refresh on (the default) or off.
          *
          * @param enabled whether to refresh cached policies before they expire
@@ -871,8 +663,8 @@ public final class MtaSts implements AutoCloseable {
         }
 
         /**
-         * Sets the scheduler that triggers refresh passes and spreads their work (default: one
-         * daemon thread owned and stopped by {@link MtaSts#close()}). A scheduler given here is
+         * Sets the scheduler that triggers refresh passes and spreads their work (default: the
+         * service's own timer thread, stopped by {@link MtaSts#close()}). A scheduler given here is
          * not shut down by {@code close()}.
          *
          * @param scheduler the scheduler
@@ -976,17 +768,17 @@ public final class MtaSts implements AutoCloseable {
                 throw new IllegalStateException("fetcher(...) was set, so client, trustManager, addressOverrides and "
                         + "addressFilter cannot be: configure them on the fetcher instead");
             }
-            TxtResolver resolver = txtResolver;
-            if (resolver == null) {
+            TxtResolver txt = txtResolver;
+            if (txt == null) {
                 Optional<TxtResolver> loaded = ServiceLoader.load(TxtResolver.class).findFirst();
                 if (loaded.isEmpty()) {
                     throw new IllegalStateException("no TxtResolver: call txtResolver(...) or add mtasts-dns "
                             + "(org.mtasts:mtasts-dns) to the class or module path");
                 }
-                resolver = loaded.get();
+                txt = loaded.get();
             }
+            List<AutoCloseable> owned = new java.util.ArrayList<>();
             PolicyFetcher chosen = fetcher;
-            AutoCloseable owned = null;
             if (chosen == null) {
                 HttpsPolicyFetcher.Builder fb = HttpsPolicyFetcher.builder().addressOverrides(addressOverrides);
                 if (client != null) {
@@ -1000,11 +792,61 @@ public final class MtaSts implements AutoCloseable {
                 }
                 HttpsPolicyFetcher built = fb.build();
                 chosen = built;
-                owned = built;
+                owned.add(built);
             }
-            MtaSts sts = new MtaSts(this, resolver, chosen, owned);
-            sts.start();
-            return sts;
+            // One timer thread of our own: the clock's ticking copy must never stop while the
+            // service is open (a scheduler given by the user may be shut down under us).
+            boolean ticking = CoarseClock.isSystem(clock);
+            ScheduledExecutorService timer = null;
+            if (ticking || (proactiveRefresh && refreshScheduler == null)) {
+                ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, daemon("mtasts-timer"));
+                t.setRemoveOnCancelPolicy(true);
+                timer = t;
+            }
+            CoarseClock coarse = timer != null && ticking ? CoarseClock.over(clock, timer) : CoarseClock.exact(clock);
+            Executor work = executor;
+            if (work == null) {
+                ThreadPoolExecutor pool = new ThreadPoolExecutor(DEFAULT_WORKER_THREADS, DEFAULT_WORKER_THREADS, 60,
+                        TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemon("mtasts-worker"));
+                pool.allowCoreThreadTimeOut(true);
+                owned.add(pool::shutdown);
+                work = pool;
+            }
+            Executor safe = safe(work);
+            PolicyStore chosenStore = store != null ? store
+                    : new InMemoryPolicyStore(InMemoryPolicyStore.DEFAULT_MAX_ENTRIES, clock);
+            PolicyResolver resolver = new PolicyResolver(txt, chosen, chosenStore, clock, coarse, safe,
+                    fetchBackoff.toMillis(), recheckInterval.toMillis(), MAX_STATES);
+            ScheduledExecutorService refreshOn = !proactiveRefresh ? null
+                    : refreshScheduler != null ? refreshScheduler : timer;
+            PolicyRefresher refresher = new PolicyRefresher(resolver, refreshOn, refreshInterval.toMillis(),
+                    refreshAge.toMillis(), refreshSpread.toMillis(), refreshConcurrency, refreshListener,
+                    random != null ? random : new Random());
+            if (timer != null) {
+                ScheduledExecutorService stop = timer;
+                owned.add(stop::shutdownNow);
+            }
+            return new MtaSts(this, resolver, refresher, coarse, safe, owned);
+        }
+
+        /** An executor that runs a task on the caller's thread when the real one refuses it (shut down). */
+        private static Executor safe(Executor executor) {
+            return task -> {
+                try {
+                    executor.execute(task);
+                } catch (RejectedExecutionException e) {
+                    task.run();
+                }
+            };
+        }
+
+        private static java.util.concurrent.ThreadFactory daemon(String name) {
+            AtomicInteger n = new AtomicInteger();
+            return runnable -> {
+                Thread t = new Thread(runnable, name + "-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            };
         }
     }
 }

@@ -1,5 +1,7 @@
 /**
- * MTA-STS policy fetch, discovery, cache and refresh for sending MTAs, and TLS-RPT report upload.
+ * The sending MTA's path: MTA-STS policy fetch, discovery, cache and refresh, the MX session from
+ * the policy check through the STARTTLS handshake to the delivery decision, and the TLS-RPT counts
+ * and report upload.
  *
  * <p>What this package implements, by section:
  * <ul>
@@ -13,8 +15,13 @@
  *       {@link org.mtasts.http.PolicyResolution};</li>
  *   <li>the {@link org.mtasts.core.PolicyStore} SPI: {@link org.mtasts.http.InMemoryPolicyStore}
  *       and {@link org.mtasts.http.FilePolicyStore};</li>
+ *   <li>RFC 8461 §4, §5, §7.1 and §7.2, and RFC 8460 §4.3 and §4.4, one SMTP session per MX
+ *       host: the MX check, the certificate checked during the handshake, the decision and the
+ *       session's TLS-RPT count: {@link org.mtasts.http.MxSession} (with core's {@link
+ *       org.mtasts.core.MxTrustManager});</li>
  *   <li>RFC 8460 §4.3.2.2 and §6 of RFC 8461, what a sender reports about the policy: {@link
- *       org.mtasts.http.TlsRptFacts};</li>
+ *       org.mtasts.http.PolicyResolution#reportedPolicy()} and {@link
+ *       org.mtasts.http.PolicyResolution#policyFailure()};</li>
  *   <li>RFC 8460 §5.4, HTTPS upload of reports: {@link org.mtasts.http.ReportUploader}.</li>
  * </ul>
  *

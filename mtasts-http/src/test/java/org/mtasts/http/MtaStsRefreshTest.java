@@ -34,7 +34,7 @@ class MtaStsRefreshTest {
     final ManualScheduler scheduler = new ManualScheduler();
     final List<Alert> alerts = new CopyOnWriteArrayList<>();
     final MtaSts sts = MtaSts.builder().txtResolver(dns).fetcher(fetcher).store(store).clock(clock)
-            .refreshScheduler(scheduler).random(new Random(42))
+            .refreshScheduler(scheduler).random(new Random(42)).executor(Runnable::run)
             .refreshListener((cached, outcome) -> alerts.add(new Alert(cached, outcome))).build();
 
     @AfterEach
@@ -120,7 +120,7 @@ class MtaStsRefreshTest {
         assertThat(alerts).singleElement().satisfies(alert -> {
             assertThat(alert.cached()).isEqualTo(cached);
             assertThat(alert.outcome()).isInstanceOf(PolicyResolution.TemporaryFailure.class);
-            assertThat(alert.outcome().tlsRpt().failureReasonCode()).isEqualTo("http-status-500+fallback-to-cached-policy");
+            assertThat(alert.outcome().policyFailure().orElseThrow().failureReasonCode()).isEqualTo("http-status-500+fallback-to-cached-policy");
         });
         assertThat(store.get(DOMAIN)).isEqualTo(cached);
     }

@@ -22,6 +22,8 @@ import org.mtasts.core.ResultType;
 import org.mtasts.core.TxtAnswer;
 import org.mtasts.testkit.FakeTxtResolver;
 import org.mtasts.testkit.MutableClock;
+import org.mtasts.tlsrpt.PolicyDetails;
+import org.mtasts.tlsrpt.PolicyType;
 
 class MtaStsTest {
     static final String D = "example.com";
@@ -35,11 +37,19 @@ class MtaStsTest {
     final ScriptedFetcher fetcher = new ScriptedFetcher();
     final InMemoryPolicyStore store = new InMemoryPolicyStore(1000, clock);
     final MtaSts sts = MtaSts.builder().txtResolver(dns).fetcher(fetcher).store(store).clock(clock)
-            .proactiveRefresh(false).build();
+            .executor(Runnable::run).proactiveRefresh(false).build();
 
     @AfterEach
     void close() {
         sts.close();
+    }
+
+    /**
+     * What a check of the record decides now: the path of a cold resolution and of the background
+     * recheck (the rules of RFC 8461 §3, §5.1); {@code MtaStsMemoryTest} tests when it runs.
+     */
+    private PolicyResolution check() {
+        return sts.resolver().resolve(DOMAIN, false).join();
     }
 
     /** Caches ENFORCE under id 1 at the clock's current time. */
@@ -58,7 +68,7 @@ class MtaStsTest {
 
         assertThat(active.fresh()).isTrue();
         assertThat(active.policy().mode()).isEqualTo(PolicyMode.ENFORCE);
-        assertThat(active.policyToApply()).isEqualTo(active.policy());
+        assertThat(active.policyToApply()).contains(active.policy());
         assertThat(active.domain()).isEqualTo(DOMAIN);
         CachedPolicy cached = store.get(DOMAIN);
         assertThat(cached).isEqualTo(active.cached());
@@ -68,14 +78,13 @@ class MtaStsTest {
         assertThat(cached.expiresAt()).isEqualTo(clock.instant().plusSeconds(86_400));
         assertThat(dns.lookups(RECORD)).isEqualTo(1);
         assertThat(fetcher.fetches(D)).isEqualTo(1);
-        TlsRptFacts facts = active.tlsRpt();
-        assertThat(facts.policyType()).isEqualTo("sts");
-        assertThat(facts.policyDomain()).isEqualTo(DOMAIN);
-        assertThat(facts.policyString()).containsExactly("version: STSv1", "mode: enforce", "mx: mx1.example.com",
+        PolicyDetails reported = active.reportedPolicy();
+        assertThat(reported.policyType()).isEqualTo(PolicyType.STS);
+        assertThat(reported.policyDomain()).isEqualTo(D);
+        assertThat(reported.policyStrings()).containsExactly("version: STSv1", "mode: enforce", "mx: mx1.example.com",
                 "mx: *.mx.example.com", "max_age: 86400");
-        assertThat(facts.mxHost()).containsExactly("mx1.example.com", "*.mx.example.com");
-        assertThat(facts.hasFailure()).isFalse();
-        assertThat(facts.fallbackToCachedPolicy()).isFalse();
+        assertThat(reported.mxHosts()).containsExactly("mx1.example.com", "*.mx.example.com");
+        assertThat(active.policyFailure()).isEmpty();
     }
 
     @Test
@@ -84,14 +93,14 @@ class MtaStsTest {
         warm();
         clock.advance(Duration.ofHours(23));
 
-        PolicyResolution second = sts.resolve(DOMAIN);
-        PolicyResolution third = sts.resolve(DOMAIN);
+        PolicyResolution second = check();
+        PolicyResolution third = check();
 
         assertThat(second).isInstanceOf(PolicyResolution.Active.class);
         assertThat(((PolicyResolution.Active) second).fresh()).isFalse();
         assertThat(third).isSameAs(second); // the prebuilt result is reused
         assertThat(fetcher.fetches(D)).isEqualTo(1);
-        assertThat(dns.lookups(RECORD)).isEqualTo(3); // the record is checked on every resolution
+        assertThat(dns.lookups(RECORD)).isEqualTo(3); // the record is looked up on every check
     }
 
     @Test
@@ -99,7 +108,7 @@ class MtaStsTest {
     void sameIdInAnotherRecordSetIsACacheHit() {
         warm();
         dns.records(RECORD, "v=spf1 -all", "v=STSv1; id=1; ext=x");
-        PolicyResolution r = sts.resolve(DOMAIN);
+        PolicyResolution r = check();
         assertThat(((PolicyResolution.Active) r).fresh()).isFalse();
         assertThat(fetcher.fetches(D)).isEqualTo(1);
     }
@@ -111,7 +120,7 @@ class MtaStsTest {
         dns.records(RECORD, "v=STSv1; id=2");
         fetcher.serve(D, TESTING);
 
-        PolicyResolution r = sts.resolve(DOMAIN);
+        PolicyResolution r = check();
 
         assertThat(((PolicyResolution.Active) r).fresh()).isTrue();
         assertThat(((PolicyResolution.Active) r).policy().mode()).isEqualTo(PolicyMode.TESTING);
@@ -126,7 +135,7 @@ class MtaStsTest {
         fetcher.serve(D, TESTING); // the domain edited the policy but not the id
         clock.advance(Duration.ofHours(1));
 
-        PolicyResolution r = sts.resolve(DOMAIN);
+        PolicyResolution r = check();
 
         assertThat(((PolicyResolution.Active) r).policy().mode()).isEqualTo(PolicyMode.ENFORCE);
         assertThat(fetcher.fetches(D)).isEqualTo(1);
@@ -137,11 +146,11 @@ class MtaStsTest {
     void expiryIsExactlyAtFetchPlusMaxAge() {
         warm();
         clock.advance(Duration.ofSeconds(86_400).minusMillis(1));
-        assertThat(((PolicyResolution.Active) sts.resolve(DOMAIN)).fresh()).isFalse();
+        assertThat(((PolicyResolution.Active) check()).fresh()).isFalse();
         assertThat(fetcher.fetches(D)).isEqualTo(1);
 
         clock.advance(Duration.ofMillis(1));
-        PolicyResolution atExpiry = sts.resolve(DOMAIN);
+        PolicyResolution atExpiry = check();
 
         assertThat(((PolicyResolution.Active) atExpiry).fresh()).isTrue();
         assertThat(fetcher.fetches(D)).isEqualTo(2);
@@ -154,8 +163,8 @@ class MtaStsTest {
         dns.records(RECORD, "v=STSv1; id=1");
         fetcher.serve(D, policy("enforce", 0, "mx1.example.com"));
 
-        PolicyResolution first = sts.resolve(DOMAIN);
-        PolicyResolution second = sts.resolve(DOMAIN);
+        PolicyResolution first = check();
+        PolicyResolution second = check();
 
         assertThat(((PolicyResolution.Active) first).fresh()).isTrue();
         assertThat(((PolicyResolution.Active) first).policy().maxAge()).isZero();
@@ -171,9 +180,9 @@ class MtaStsTest {
         dns.records(RECORD, "v=STSv1; id=2");
         fetcher.serve(D, policy("none", 0));
 
-        PolicyResolution r = sts.resolve(DOMAIN);
+        PolicyResolution r = check();
 
-        assertThat(r.policyToApply().mode()).isEqualTo(PolicyMode.NONE);
+        assertThat(r.policyToApply().orElseThrow().mode()).isEqualTo(PolicyMode.NONE);
         assertThat(store.get(DOMAIN)).isNull();
     }
 
@@ -184,20 +193,17 @@ class MtaStsTest {
         dns.records(RECORD, "v=STSv1; id=2");
         fetcher.then(D, new FetchResult.NotServed(404, null));
 
-        PolicyResolution r = sts.resolve(DOMAIN);
+        PolicyResolution r = check();
 
         assertThat(r).isInstanceOf(PolicyResolution.TemporaryFailure.class);
         PolicyResolution.TemporaryFailure failure = (PolicyResolution.TemporaryFailure) r;
         assertThat(failure.reason()).isEqualTo(PolicyResolution.Reason.FETCH_FAILED);
-        assertThat(failure.fallback()).isEqualTo(before.cached());
-        assertThat(failure.policyToApply()).isEqualTo(before.policy());
+        assertThat(failure.fallback()).contains(before.cached());
+        assertThat(failure.policyToApply()).contains(before.policy());
         assertThat(failure.detail()).contains("HTTP status 404", "applying the cached policy of record id 1");
-        TlsRptFacts facts = failure.tlsRpt();
-        assertThat(facts.policyType()).isEqualTo("sts");
-        assertThat(facts.resultType()).isEqualTo(ResultType.STS_POLICY_FETCH_ERROR);
-        assertThat(facts.failureReasonCode()).isEqualTo("http-status-404+fallback-to-cached-policy");
-        assertThat(facts.fallbackToCachedPolicy()).isTrue();
-        assertThat(facts.policyString()).isEqualTo(before.tlsRpt().policyString());
+        assertThat(failure.reportedPolicy()).isEqualTo(before.reportedPolicy());
+        assertThat(resultType(failure)).isEqualTo(ResultType.STS_POLICY_FETCH_ERROR);
+        assertThat(reason(failure)).isEqualTo("http-status-404+fallback-to-cached-policy");
         assertThat(store.get(DOMAIN)).isEqualTo(before.cached());
     }
 
@@ -208,10 +214,10 @@ class MtaStsTest {
         dns.records(RECORD, "v=STSv1; id=2");
         fetcher.then(D, new FetchResult.Failed(FetchFailure.CERTIFICATE_EXPIRED, "expired", null));
 
-        TlsRptFacts facts = sts.resolve(DOMAIN).tlsRpt();
+        PolicyResolution r = check();
 
-        assertThat(facts.resultType()).isEqualTo(ResultType.STS_WEBPKI_INVALID);
-        assertThat(facts.failureReasonCode()).isEqualTo("certificate-expired+fallback-to-cached-policy");
+        assertThat(resultType(r)).isEqualTo(ResultType.STS_WEBPKI_INVALID);
+        assertThat(reason(r)).isEqualTo("certificate-expired+fallback-to-cached-policy");
     }
 
     @Test
@@ -221,12 +227,12 @@ class MtaStsTest {
         dns.records(RECORD, "v=STSv1; id=2");
         fetcher.then(D, ScriptedFetcher.invalid("version: STSv1\nmode: enforce\nmax_age: 1\n"));
 
-        PolicyResolution r = sts.resolve(DOMAIN);
+        PolicyResolution r = check();
 
         assertThat(((PolicyResolution.TemporaryFailure) r).reason()).isEqualTo(PolicyResolution.Reason.POLICY_INVALID);
-        assertThat(r.policyToApply().mode()).isEqualTo(PolicyMode.ENFORCE);
-        assertThat(r.tlsRpt().resultType()).isEqualTo(ResultType.STS_POLICY_INVALID);
-        assertThat(r.tlsRpt().failureReasonCode()).isEqualTo("policy-missing-mx+fallback-to-cached-policy");
+        assertThat(r.policyToApply().orElseThrow().mode()).isEqualTo(PolicyMode.ENFORCE);
+        assertThat(resultType(r)).isEqualTo(ResultType.STS_POLICY_INVALID);
+        assertThat(reason(r)).isEqualTo("policy-missing-mx+fallback-to-cached-policy");
     }
 
     @Test
@@ -235,12 +241,12 @@ class MtaStsTest {
         PolicyResolution.Active before = warm();
         dns.temporaryFailure(RECORD, "SERVFAIL");
 
-        PolicyResolution r = sts.resolve(DOMAIN);
+        PolicyResolution r = check();
 
         assertThat(((PolicyResolution.TemporaryFailure) r).reason()).isEqualTo(PolicyResolution.Reason.DNS_FAILURE);
-        assertThat(((PolicyResolution.TemporaryFailure) r).fallback()).isEqualTo(before.cached());
-        assertThat(r.tlsRpt().resultType()).isEqualTo(ResultType.STS_POLICY_FETCH_ERROR);
-        assertThat(r.tlsRpt().failureReasonCode()).isEqualTo("dns-temporary-failure+fallback-to-cached-policy");
+        assertThat(((PolicyResolution.TemporaryFailure) r).fallback()).contains(before.cached());
+        assertThat(resultType(r)).isEqualTo(ResultType.STS_POLICY_FETCH_ERROR);
+        assertThat(reason(r)).isEqualTo("dns-temporary-failure+fallback-to-cached-policy");
         assertThat(fetcher.fetches(D)).isEqualTo(1);
     }
 
@@ -250,11 +256,11 @@ class MtaStsTest {
         PolicyResolution.Active before = warm();
         dns.nxdomain(RECORD);
 
-        PolicyResolution r = sts.resolve(DOMAIN);
+        PolicyResolution r = check();
 
         assertThat(((PolicyResolution.TemporaryFailure) r).reason()).isEqualTo(PolicyResolution.Reason.NO_RECORD);
-        assertThat(r.policyToApply()).isEqualTo(before.policy());
-        assertThat(r.tlsRpt().failureReasonCode()).isEqualTo("sts-record-absent+fallback-to-cached-policy");
+        assertThat(r.policyToApply()).contains(before.policy());
+        assertThat(reason(r)).isEqualTo("sts-record-absent+fallback-to-cached-policy");
         assertThat(store.get(DOMAIN)).isEqualTo(before.cached());
     }
 
@@ -264,11 +270,11 @@ class MtaStsTest {
         warm();
         dns.records(RECORD, "v=STSv1; id=2", "v=STSv1; id=3");
 
-        PolicyResolution r = sts.resolve(DOMAIN);
+        PolicyResolution r = check();
 
         assertThat(((PolicyResolution.TemporaryFailure) r).reason()).isEqualTo(PolicyResolution.Reason.MULTIPLE_RECORDS);
-        assertThat(r.policyToApply().mode()).isEqualTo(PolicyMode.ENFORCE);
-        assertThat(r.tlsRpt().failureReasonCode()).isEqualTo("sts-record-multiple+fallback-to-cached-policy");
+        assertThat(r.policyToApply().orElseThrow().mode()).isEqualTo(PolicyMode.ENFORCE);
+        assertThat(reason(r)).isEqualTo("sts-record-multiple+fallback-to-cached-policy");
         assertThat(fetcher.fetches(D)).isEqualTo(1);
     }
 
@@ -278,11 +284,11 @@ class MtaStsTest {
         warm();
         dns.records(RECORD, "v=STSv1; id=not-valid!");
 
-        PolicyResolution r = sts.resolve(DOMAIN);
+        PolicyResolution r = check();
 
         assertThat(((PolicyResolution.TemporaryFailure) r).reason()).isEqualTo(PolicyResolution.Reason.INVALID_RECORD);
-        assertThat(r.policyToApply().mode()).isEqualTo(PolicyMode.ENFORCE);
-        assertThat(r.tlsRpt().failureReasonCode()).isEqualTo("sts-record-invalid-id+fallback-to-cached-policy");
+        assertThat(r.policyToApply().orElseThrow().mode()).isEqualTo(PolicyMode.ENFORCE);
+        assertThat(reason(r)).isEqualTo("sts-record-invalid-id+fallback-to-cached-policy");
         assertThat(((PolicyResolution.TemporaryFailure) r).detail()).contains("invalid STS record 'v=STSv1; id=not-valid!'");
     }
 
@@ -292,17 +298,15 @@ class MtaStsTest {
         dns.records(RECORD, "v=STSv1; id=1");
         fetcher.then(D, new FetchResult.Failed(FetchFailure.TIMEOUT, "timeout", null));
 
-        PolicyResolution r = sts.resolve(DOMAIN);
+        PolicyResolution r = check();
 
         assertThat(r).isInstanceOf(PolicyResolution.NoPolicy.class);
         assertThat(((PolicyResolution.NoPolicy) r).reason()).isEqualTo(PolicyResolution.Reason.FETCH_FAILED);
-        assertThat(r.policyToApply()).isNull();
-        TlsRptFacts facts = r.tlsRpt();
-        assertThat(facts.policyType()).isEqualTo("sts");
-        assertThat(facts.resultType()).isEqualTo(ResultType.STS_POLICY_FETCH_ERROR);
-        assertThat(facts.failureReasonCode()).isEqualTo("timeout");
-        assertThat(facts.fallbackToCachedPolicy()).isFalse();
-        assertThat(facts.policyString()).isEmpty();
+        assertThat(r.policyToApply()).isEmpty();
+        assertThat(r.reportedPolicy()).isEqualTo(PolicyDetails.stsFailure(DOMAIN, null));
+        assertThat(r.reportedPolicy().policyType()).isEqualTo(PolicyType.STS);
+        assertThat(resultType(r)).isEqualTo(ResultType.STS_POLICY_FETCH_ERROR);
+        assertThat(reason(r)).isEqualTo("timeout");
     }
 
     @Test
@@ -311,11 +315,11 @@ class MtaStsTest {
         dns.records(RECORD, "v=STSv1; id=1");
         fetcher.then(D, ScriptedFetcher.invalid("version: STSv1\r\nmode: enforce\r\nmax_age: 1\r\n"));
 
-        PolicyResolution r = sts.resolve(DOMAIN);
+        PolicyResolution r = check();
 
         assertThat(((PolicyResolution.NoPolicy) r).reason()).isEqualTo(PolicyResolution.Reason.POLICY_INVALID);
-        assertThat(r.tlsRpt().resultType()).isEqualTo(ResultType.STS_POLICY_INVALID);
-        assertThat(r.tlsRpt().policyString()).containsExactly("version: STSv1", "mode: enforce", "max_age: 1");
+        assertThat(resultType(r)).isEqualTo(ResultType.STS_POLICY_INVALID);
+        assertThat(r.reportedPolicy().policyStrings()).containsExactly("version: STSv1", "mode: enforce", "max_age: 1");
     }
 
     @Test
@@ -323,13 +327,13 @@ class MtaStsTest {
     void aTemporaryDnsFailureWithoutCacheIsATemporaryFailure() {
         dns.temporaryFailure(RECORD, "SERVFAIL");
 
-        PolicyResolution r = sts.resolve(DOMAIN);
+        PolicyResolution r = check();
 
         assertThat(r).isInstanceOf(PolicyResolution.TemporaryFailure.class);
-        assertThat(((PolicyResolution.TemporaryFailure) r).fallback()).isNull();
+        assertThat(((PolicyResolution.TemporaryFailure) r).fallback()).isEmpty();
         assertThat(((PolicyResolution.TemporaryFailure) r).reason()).isEqualTo(PolicyResolution.Reason.DNS_FAILURE);
-        assertThat(r.policyToApply()).isNull();
-        assertThat(r.tlsRpt().policyType()).isEqualTo("no-policy-found");
+        assertThat(r.policyToApply()).isEmpty();
+        assertThat(r.reportedPolicy().policyType()).isEqualTo(PolicyType.NO_POLICY_FOUND);
         assertThat(fetcher.totalFetches()).isZero();
     }
 
@@ -339,10 +343,11 @@ class MtaStsTest {
         for (TxtAnswer answer : List.of(new TxtAnswer.NoRecords(true), new TxtAnswer.NoRecords(false),
                 new TxtAnswer.Records(List.of("v=spf1 -all", "v=STSv10; id=1")))) {
             dns.answer(RECORD, answer);
-            PolicyResolution r = sts.resolve(DOMAIN);
+            PolicyResolution r = check();
             assertThat(r).isInstanceOf(PolicyResolution.NoPolicy.class);
             assertThat(((PolicyResolution.NoPolicy) r).reason()).isEqualTo(PolicyResolution.Reason.NO_RECORD);
-            assertThat(r.tlsRpt()).isEqualTo(new TlsRptFacts("no-policy-found", DOMAIN, List.of(), List.of(), null, null, false));
+            assertThat(r.reportedPolicy()).isEqualTo(PolicyDetails.noPolicyFound(DOMAIN));
+            assertThat(r.policyFailure()).isEmpty();
         }
         assertThat(fetcher.totalFetches()).isZero();
     }
@@ -351,7 +356,7 @@ class MtaStsTest {
     @DisplayName("RFC 8461 §3.1: two STS records and no cache is no policy")
     void multipleRecordsWithoutCacheIsNoPolicy() {
         dns.records(RECORD, "v=STSv1; id=1", "v=STSv1; id=2");
-        PolicyResolution r = sts.resolve(DOMAIN);
+        PolicyResolution r = check();
         assertThat(((PolicyResolution.NoPolicy) r).reason()).isEqualTo(PolicyResolution.Reason.MULTIPLE_RECORDS);
         assertThat(((PolicyResolution.NoPolicy) r).detail()).isEqualTo("2 STS records at _mta-sts.example.com (RFC 8461 §3.1)");
     }
@@ -363,7 +368,7 @@ class MtaStsTest {
         clock.advance(Duration.ofDays(2));
         fetcher.then(D, new FetchResult.NotServed(500, null));
 
-        PolicyResolution r = sts.resolve(DOMAIN);
+        PolicyResolution r = check();
 
         assertThat(r).isInstanceOf(PolicyResolution.NoPolicy.class);
         assertThat(store.get(DOMAIN)).isNull();
@@ -375,17 +380,17 @@ class MtaStsTest {
         dns.records(RECORD, "v=STSv1; id=1");
         fetcher.then(D, new FetchResult.NotServed(503, null), fetched(ENFORCE));
 
-        assertThat(sts.resolve(DOMAIN)).isInstanceOf(PolicyResolution.NoPolicy.class);
+        assertThat(check()).isInstanceOf(PolicyResolution.NoPolicy.class);
         clock.advance(Duration.ofMinutes(5).minusMillis(1));
-        PolicyResolution during = sts.resolve(DOMAIN);
+        PolicyResolution during = check();
         assertThat(during).isInstanceOf(PolicyResolution.NoPolicy.class);
         assertThat(((PolicyResolution.NoPolicy) during).detail()).contains("HTTP status 503",
                 "not fetched again before 2026-11-28T00:05:00Z");
-        assertThat(during.tlsRpt().failureReasonCode()).isEqualTo("http-status-503");
+        assertThat(reason(during)).isEqualTo("http-status-503");
         assertThat(fetcher.fetches(D)).isEqualTo(1);
 
         clock.advance(Duration.ofMillis(1));
-        assertThat(sts.resolve(DOMAIN)).isInstanceOf(PolicyResolution.Active.class);
+        assertThat(check()).isInstanceOf(PolicyResolution.Active.class);
         assertThat(fetcher.fetches(D)).isEqualTo(2);
     }
 
@@ -394,11 +399,11 @@ class MtaStsTest {
     void aNewIdIsFetchedDuringTheBackOff() {
         dns.records(RECORD, "v=STSv1; id=1");
         fetcher.then(D, new FetchResult.NotServed(503, null), fetched(ENFORCE));
-        sts.resolve(DOMAIN);
+        check();
         clock.advance(Duration.ofMinutes(1));
         dns.records(RECORD, "v=STSv1; id=2");
 
-        assertThat(sts.resolve(DOMAIN)).isInstanceOf(PolicyResolution.Active.class);
+        assertThat(check()).isInstanceOf(PolicyResolution.Active.class);
         assertThat(fetcher.fetches(D)).isEqualTo(2);
     }
 
@@ -408,12 +413,12 @@ class MtaStsTest {
         warm();
         dns.records(RECORD, "v=STSv1; id=2");
         fetcher.then(D, new FetchResult.NotServed(503, null));
-        sts.resolve(DOMAIN);
+        check();
         clock.advance(Duration.ofMinutes(2));
 
-        PolicyResolution r = sts.resolve(DOMAIN);
+        PolicyResolution r = check();
 
-        assertThat(((PolicyResolution.TemporaryFailure) r).fallback()).isNotNull();
+        assertThat(((PolicyResolution.TemporaryFailure) r).fallback()).isPresent();
         assertThat(fetcher.fetches(D)).isEqualTo(2);
     }
 
@@ -424,8 +429,8 @@ class MtaStsTest {
                 .proactiveRefresh(false).fetchBackoff(Duration.ZERO).build()) {
             dns.records(RECORD, "v=STSv1; id=1");
             fetcher.then(D, new FetchResult.NotServed(503, null));
-            noBackoff.resolve(DOMAIN);
-            noBackoff.resolve(DOMAIN);
+            noBackoff.resolver().resolve(DOMAIN, false).join();
+            noBackoff.resolver().resolve(DOMAIN, false).join();
             assertThat(fetcher.fetches(D)).isEqualTo(2);
         }
     }
@@ -435,16 +440,16 @@ class MtaStsTest {
     void aModeNonePolicyWhoseRecordIsGoneIsEvicted() {
         dns.records(RECORD, "v=STSv1; id=1");
         fetcher.serve(D, policy("none", 86_400));
-        PolicyResolution none = sts.resolve(DOMAIN);
-        assertThat(none.tlsRpt().policyType()).isEqualTo("no-policy-found");
+        PolicyResolution none = check();
+        assertThat(none.reportedPolicy().policyType()).isEqualTo(PolicyType.NO_POLICY_FOUND);
         assertThat(store.get(DOMAIN)).isNotNull();
         dns.nxdomain(RECORD);
 
-        PolicyResolution r = sts.resolve(DOMAIN);
+        PolicyResolution r = check();
 
         assertThat(r).isInstanceOf(PolicyResolution.NoPolicy.class);
         assertThat(((PolicyResolution.NoPolicy) r).detail()).endsWith("the cached mode-none policy was removed");
-        assertThat(r.tlsRpt().hasFailure()).isFalse();
+        assertThat(r.policyFailure()).isEmpty();
         assertThat(store.get(DOMAIN)).isNull();
     }
 
@@ -454,7 +459,7 @@ class MtaStsTest {
         warm();
         clock.advance(Duration.ofDays(1));
         dns.nxdomain(RECORD);
-        assertThat(sts.resolve(DOMAIN)).isInstanceOf(PolicyResolution.NoPolicy.class);
+        assertThat(check()).isInstanceOf(PolicyResolution.NoPolicy.class);
         assertThat(store.get(DOMAIN)).isNull();
     }
 
@@ -466,7 +471,7 @@ class MtaStsTest {
         store.put(cached);
         dns.records(RECORD, "v=STSv1; id=1");
 
-        PolicyResolution r = sts.resolve(DOMAIN);
+        PolicyResolution r = check();
 
         assertThat(((PolicyResolution.Active) r).cached()).isSameAs(cached);
         assertThat(fetcher.totalFetches()).isZero();
@@ -480,8 +485,9 @@ class MtaStsTest {
         PolicyResolution first = sts.resolveAsync(DOMAIN).get(5, TimeUnit.SECONDS);
         PolicyResolution second = sts.resolveAsync(DOMAIN).get(5, TimeUnit.SECONDS);
         assertThat(((PolicyResolution.Active) first).fresh()).isTrue();
-        assertThat(second).isSameAs(sts.resolve(DOMAIN));
+        assertThat(second).isSameAs(check());
         dns.temporaryFailure(RECORD, "SERVFAIL");
+        clock.advance(MtaSts.DEFAULT_RECHECK_INTERVAL);
         assertThat(sts.resolveAsync(DOMAIN).get(5, TimeUnit.SECONDS).kind()).isEqualTo(PolicyResolution.Kind.TEMPORARY_FAILURE);
     }
 
@@ -511,7 +517,7 @@ class MtaStsTest {
         }).clock(clock).proactiveRefresh(false).build()) {
             PolicyResolution r = broken.resolve(DOMAIN);
             assertThat(((PolicyResolution.NoPolicy) r).reason()).isEqualTo(PolicyResolution.Reason.FETCH_FAILED);
-            assertThat(r.tlsRpt().failureReasonCode()).isEqualTo("io-error");
+            assertThat(reason(r)).isEqualTo("io-error");
         }
     }
 
@@ -612,15 +618,25 @@ class MtaStsTest {
     }
 
     @Test
-    @DisplayName("TLS-RPT facts reject inconsistent values")
-    void tlsRptFactsAreValidated() {
-        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
-                .isThrownBy(() -> new TlsRptFacts("tlsa", DOMAIN, List.of(), List.of(), null, null, false))
-                .withMessage("policyType 'tlsa' is not sts or no-policy-found");
-        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
-                .isThrownBy(() -> new TlsRptFacts("sts", DOMAIN, List.of(), List.of(), null, null, true));
-        assertThat(TlsRptFacts.lines("a\r\nb\nc")).containsExactly("a", "b", "c");
-        assertThat(TlsRptFacts.lines("")).isEmpty();
-        assertThat(Instant.EPOCH).isBefore(clock.instant());
+    @DisplayName("RFC 8461 §6: a cached policy in mode none applied after a failure reports nothing (RFC 8461 §5)")
+    void aModeNoneFallbackReportsNoFailure() {
+        dns.records(RECORD, "v=STSv1; id=1");
+        fetcher.serve(D, policy("none", 86_400));
+        check();
+        dns.temporaryFailure(RECORD, "SERVFAIL");
+
+        PolicyResolution r = check();
+
+        assertThat(((PolicyResolution.TemporaryFailure) r).fallback()).isPresent();
+        assertThat(r.policyFailure()).isEmpty();
+        assertThat(r.reportedPolicy()).isEqualTo(PolicyDetails.noPolicyFound(DOMAIN));
+    }
+
+    private static ResultType resultType(PolicyResolution r) {
+        return r.policyFailure().orElseThrow().resultType();
+    }
+
+    private static String reason(PolicyResolution r) {
+        return r.policyFailure().orElseThrow().failureReasonCode();
     }
 }

@@ -26,7 +26,9 @@ import org.mtasts.dns.MxHost;
 import org.mtasts.http.AddressFilter;
 import org.mtasts.http.MtaSts;
 import org.mtasts.http.PolicyResolution;
-import org.mtasts.http.TlsRptFacts;
+import org.mtasts.tlsrpt.FailureDetails;
+import org.mtasts.tlsrpt.PolicyDetails;
+import org.mtasts.tlsrpt.PolicyType;
 
 /**
  * {@code MtaSts.resolve} for every realnet domain, as a sending MTA runs it: TXT through our
@@ -116,8 +118,8 @@ class MtaStsRealnetIT {
                 case INVALID_RECORD:
                     return Verdict.none(none.reason().code());
                 default:
-                    return Verdict.fetchError(none.tlsRpt().failureReasonCode() != null
-                            ? none.tlsRpt().failureReasonCode() : none.reason().code());
+                    return Verdict.fetchError(none.policyFailure().map(FailureDetails::failureReasonCode)
+                            .orElse(none.reason().code()));
             }
         }
         PolicyResolution.TemporaryFailure failure = (PolicyResolution.TemporaryFailure) r;
@@ -149,34 +151,36 @@ class MtaStsRealnetIT {
 
     /** RFC 8460 §4.4, RFC 8461 §6: what the sender reports about the policy. */
     private static void checkReportFacts(RealnetDomain d, PolicyResolution r) {
-        TlsRptFacts facts = r.tlsRpt();
-        assertThat(facts.policyDomain()).isEqualTo(d.domain());
+        PolicyDetails reported = r.reportedPolicy();
+        assertThat(reported.policyDomain()).isEqualTo(d.domain().ascii());
         switch (d.ours().outcome()) {
             case POLICY:
-                assertThat(facts.hasFailure()).as("%s: %s", d, facts).isFalse();
-                if (r.policyToApply().mode() == PolicyMode.NONE) {
-                    assertThat(facts.policyType()).isEqualTo(TlsRptFacts.POLICY_TYPE_NO_POLICY_FOUND);
+                assertThat(r.policyFailure()).as("%s: %s", d, r).isEmpty();
+                StsPolicy applied = r.policyToApply().orElseThrow();
+                if (applied.mode() == PolicyMode.NONE) {
+                    assertThat(reported.policyType()).isEqualTo(PolicyType.NO_POLICY_FOUND);
                 } else {
-                    assertThat(facts.policyType()).isEqualTo(TlsRptFacts.POLICY_TYPE_STS);
+                    assertThat(reported.policyType()).isEqualTo(PolicyType.STS);
                     List<String> patterns = new ArrayList<>();
-                    r.policyToApply().mx().forEach(p -> patterns.add(p.toText()));
-                    assertThat(facts.mxHost()).isEqualTo(patterns);
+                    applied.mx().forEach(p -> patterns.add(p.toText()));
+                    assertThat(reported.mxHosts()).isEqualTo(patterns);
                     // RFC 8460 §4.5: the policy's lines, without terminators, CRLF ones too.
-                    assertThat(facts.policyString()).startsWith("version: STSv1");
-                    assertThat(String.join("\n", facts.policyString())).doesNotContain("\r");
+                    assertThat(reported.policyStrings()).startsWith("version: STSv1");
+                    assertThat(String.join("\n", reported.policyStrings())).doesNotContain("\r");
                 }
                 break;
             case NO_POLICY:
-                assertThat(facts.policyType()).isEqualTo(TlsRptFacts.POLICY_TYPE_NO_POLICY_FOUND);
-                assertThat(facts.hasFailure()).as("%s: %s", d, facts).isFalse();
+                assertThat(reported.policyType()).isEqualTo(PolicyType.NO_POLICY_FOUND);
+                assertThat(r.policyFailure()).as("%s: %s", d, r).isEmpty();
                 break;
             case NO_USABLE_POLICY:
                 // RFC 8461 §6 / RFC 8460 §4.3.2.2: a failed fetch is reported with the policy type sts.
-                assertThat(facts.policyType()).isEqualTo(TlsRptFacts.POLICY_TYPE_STS);
-                assertThat(facts.failureReasonCode()).isEqualTo(d.ours().code());
+                assertThat(reported.policyType()).isEqualTo(PolicyType.STS);
+                FailureDetails failure = r.policyFailure().orElseThrow();
+                assertThat(failure.failureReasonCode()).isEqualTo(d.ours().code());
                 ResultType expected = d.ours().code().startsWith("certificate-") ? ResultType.STS_WEBPKI_INVALID
                         : d == RealnetDomain.BAD_POLICY ? ResultType.STS_POLICY_INVALID : ResultType.STS_POLICY_FETCH_ERROR;
-                assertThat(facts.resultType()).as("%s", d).isEqualTo(expected);
+                assertThat(failure.resultType()).as("%s", d).isEqualTo(expected);
                 break;
             default:
                 throw new AssertionError(d.ours());
@@ -201,7 +205,7 @@ class MtaStsRealnetIT {
                 assertThat(DeliveryDecision.mayConnect(policy, host)).isFalse();
                 assertThat(decision.verdict()).isEqualTo(DeliveryDecision.Verdict.REFUSE);
                 assertThat(decision.resultType()).isEqualTo(ResultType.VALIDATION_FAILURE);
-                assertThat(decision.reasonCode()).isEqualTo(DeliveryDecision.REASON_MX_MISMATCH);
+                assertThat(decision.failureReasonCode()).isEqualTo(DeliveryDecision.REASON_MX_MISMATCH);
             } else {
                 assertThat(decision.verdict()).isEqualTo(DeliveryDecision.Verdict.DELIVER);
             }

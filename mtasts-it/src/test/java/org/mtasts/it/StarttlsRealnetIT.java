@@ -99,7 +99,7 @@ class StarttlsRealnetIT {
             assertThat(verdict).as("%s", mx).isInstanceOf(CertificateVerdict.Invalid.class);
             CertificateVerdict.Invalid invalid = (CertificateVerdict.Invalid) verdict;
             assertThat(invalid.resultType()).as("%s: %s", mx, invalid.detail()).isEqualTo(failure);
-            assertThat(invalid.reasonCode()).isEqualTo(reasonOrName);
+            assertThat(invalid.failureReasonCode()).isEqualTo(reasonOrName);
         }
         // RFC 8461 §5: under an enforced policy listing the host, a bad certificate refuses the MX;
         // under testing, the sender delivers and reports.

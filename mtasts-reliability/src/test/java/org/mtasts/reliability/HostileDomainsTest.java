@@ -158,7 +158,7 @@ class HostileDomainsTest {
             assertThat(r).isInstanceOf(PolicyResolution.NoPolicy.class);
             PolicyResolution.NoPolicy none = (PolicyResolution.NoPolicy) r;
             assertThat(none.reason()).isEqualTo(PolicyResolution.Reason.FETCH_FAILED);
-            assertThat(none.tlsRpt().failureReasonCode()).isEqualTo(FetchFailure.ADDRESS_REJECTED.code());
+            assertThat(none.policyFailure().orElseThrow().failureReasonCode()).isEqualTo(FetchFailure.ADDRESS_REJECTED.code());
             assertThat(none.detail()).contains("169.254.169.254");
         } finally {
             client.dispatcher().executorService().shutdown();

@@ -359,7 +359,7 @@ class MtaStsLoadIT {
         return switch (b) {
             case NORMAL, SHORT_LIVED, ROTATING, SLOW -> r instanceof PolicyResolution.Active;
             case DNS_FAILURE -> r instanceof PolicyResolution.TemporaryFailure t
-                    && t.reason() == PolicyResolution.Reason.DNS_FAILURE && t.fallback() == null;
+                    && t.reason() == PolicyResolution.Reason.DNS_FAILURE && t.fallback().isEmpty();
             case FETCH_FAILURE -> r instanceof PolicyResolution.NoPolicy n && n.reason() == PolicyResolution.Reason.FETCH_FAILED;
             case NO_RECORD -> r instanceof PolicyResolution.NoPolicy n && n.reason() == PolicyResolution.Reason.NO_RECORD;
         };
