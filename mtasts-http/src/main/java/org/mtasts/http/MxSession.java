@@ -114,6 +114,7 @@ public final class MxSession implements AutoCloseable {
     private final boolean reportDelivery;
     private final @Nullable StsPolicy policy;
     private @Nullable DeliveryDecision decision;
+    private final boolean refusedBeforeConnecting;
     private @Nullable MxHandshake handshake;
     private @Nullable InetAddress sendingMtaIp;
     private @Nullable InetAddress receivingIp;
@@ -126,7 +127,8 @@ public final class MxSession implements AutoCloseable {
         this.recorder = recorder;
         this.reportDelivery = reportDelivery;
         this.policy = resolution.policyToApply().orElse(null);
-        if (!reportDelivery && !DeliveryDecision.mayConnect(policy, mx)) {
+        this.refusedBeforeConnecting = !reportDelivery && !DeliveryDecision.mayConnect(policy, mx);
+        if (refusedBeforeConnecting) {
             // RFC 8461 §4.1, §5: mode enforce and an MX host the policy does not list: refused
             // before connecting, and counted as a failed session (validation-failure, mx mismatch).
             finish(DeliveryDecision.decide(policy, mx, TlsOutcome.secured()));
@@ -167,8 +169,8 @@ public final class MxSession implements AutoCloseable {
      *
      * @return true if refused before connecting
      */
-    public synchronized boolean refused() {
-        return decision != null && decision.refuses() && handshake == null;
+    public boolean refused() {
+        return refusedBeforeConnecting;
     }
 
     /**

@@ -254,7 +254,8 @@ class MxSessionTest {
             assertThat(session.requiresTls()).isTrue();
             assertThatIllegalStateException().isThrownBy(() -> session.handshakeCompleted(null))
                     .withMessage("bind an engine (bind) or use startTls before ending the handshake");
-            session.starttlsMissing();
+            assertThat(session.starttlsMissing().refuses()).isTrue();
+            assertThat(session.refused()).as("refused after connecting, not before").isFalse();
             assertThatIllegalStateException().isThrownBy(session::starttlsMissing)
                     .withMessage("the session with mx1.other.test has an outcome already: REFUSE");
         }
