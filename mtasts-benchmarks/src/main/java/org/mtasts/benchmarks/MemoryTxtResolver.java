@@ -27,7 +27,7 @@ final class MemoryTxtResolver implements TxtResolver {
     }
 
     @Override
-    public CompletableFuture<TxtAnswer> lookupTxt(String name) {
+    public CompletableFuture<TxtAnswer> resolveTxtAsync(String name) {
         CompletableFuture<TxtAnswer> answer = answers.get(name);
         return answer != null ? answer : NXDOMAIN;
     }

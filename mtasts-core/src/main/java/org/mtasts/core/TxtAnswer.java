@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * (RFC 8461 §3.1, §5; see {@code ANCHORS.md}).
  *
  * <pre>{@code
- * TxtAnswer answer = resolver.lookupTxt("_mta-sts.example.com").join();
+ * TxtAnswer answer = resolver.resolveTxtAsync("_mta-sts.example.com").join();
  * if (answer instanceof TxtAnswer.Records records) {
  *     Discovery<StsRecord> d = RecordSelection.sts(records.texts());
  * }

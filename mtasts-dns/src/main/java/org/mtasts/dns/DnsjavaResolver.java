@@ -139,7 +139,7 @@ public final class DnsjavaResolver implements TxtResolver {
      * @throws IllegalArgumentException if the name is not a valid DNS name
      */
     @Override
-    public CompletableFuture<TxtAnswer> lookupTxt(String name) {
+    public CompletableFuture<TxtAnswer> resolveTxtAsync(String name) {
         Name query = absolute(name);
         return lookup(txtSession, query, Type.TXT).handle((result, failure) -> {
             if (failure != null) {
@@ -157,13 +157,13 @@ public final class DnsjavaResolver implements TxtResolver {
     }
 
     /**
-     * Blocking form of {@link #lookupTxt(String)}.
+     * Blocking form of {@link #resolveTxtAsync(String)}.
      *
      * @param name an absolute name
      * @return the answer
      */
     public TxtAnswer resolveTxt(String name) {
-        return join(lookupTxt(name));
+        return join(resolveTxtAsync(name));
     }
 
     /**
@@ -173,7 +173,7 @@ public final class DnsjavaResolver implements TxtResolver {
      * @return hosts ordered by preference (ties in server order), null MX, implicit MX, no domain, or a
      *     temporary failure; never completes exceptionally for a DNS failure
      */
-    public CompletableFuture<MxAnswer> lookupMx(DomainName domain) {
+    public CompletableFuture<MxAnswer> resolveMxAsync(DomainName domain) {
         Objects.requireNonNull(domain, "domain");
         return lookup(cachedSession, absolute(domain.ascii()), Type.MX).handle((result, failure) -> {
             if (failure != null) {
@@ -189,13 +189,13 @@ public final class DnsjavaResolver implements TxtResolver {
     }
 
     /**
-     * Blocking form of {@link #lookupMx(DomainName)}.
+     * Blocking form of {@link #resolveMxAsync(DomainName)}.
      *
      * @param domain the domain
      * @return the answer
      */
     public MxAnswer resolveMx(DomainName domain) {
-        return join(lookupMx(domain));
+        return join(resolveMxAsync(domain));
     }
 
     /**
@@ -204,7 +204,7 @@ public final class DnsjavaResolver implements TxtResolver {
      * @param host the host
      * @return IPv4 then IPv6 addresses, no addresses, or a temporary failure
      */
-    public CompletableFuture<AddressAnswer> lookupAddresses(DomainName host) {
+    public CompletableFuture<AddressAnswer> resolveAddressesAsync(DomainName host) {
         Objects.requireNonNull(host, "host");
         Name query = absolute(host.ascii());
         CompletableFuture<AddressAnswer> v4 = lookup(cachedSession, query, Type.A).handle(this::toAddresses);
@@ -213,13 +213,13 @@ public final class DnsjavaResolver implements TxtResolver {
     }
 
     /**
-     * Blocking form of {@link #lookupAddresses(DomainName)}.
+     * Blocking form of {@link #resolveAddressesAsync(DomainName)}.
      *
      * @param host the host
      * @return the answer
      */
     public AddressAnswer resolveAddresses(DomainName host) {
-        return join(lookupAddresses(host));
+        return join(resolveAddressesAsync(host));
     }
 
     private CompletableFuture<LookupResult> lookup(LookupSession session, Name name, int type) {

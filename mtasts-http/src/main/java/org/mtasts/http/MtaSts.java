@@ -296,7 +296,7 @@ public final class MtaSts implements AutoCloseable {
 
     private CompletableFuture<TxtAnswer> lookup(DomainName domain) {
         try {
-            CompletableFuture<TxtAnswer> future = resolver.lookupTxt(domain.stsRecordName());
+            CompletableFuture<TxtAnswer> future = resolver.resolveTxtAsync(domain.stsRecordName());
             return future != null ? future : CompletableFuture.completedFuture(
                     new TxtAnswer.TemporaryFailure("the TXT resolver returned no future", null));
         } catch (RuntimeException e) {

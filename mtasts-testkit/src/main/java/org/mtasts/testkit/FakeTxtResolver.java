@@ -142,7 +142,7 @@ public final class FakeTxtResolver implements TxtResolver {
     }
 
     @Override
-    public CompletableFuture<TxtAnswer> lookupTxt(String name) {
+    public CompletableFuture<TxtAnswer> resolveTxtAsync(String name) {
         String key = key(name);
         counts.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
         synchronized (log) {
@@ -221,7 +221,7 @@ public final class FakeTxtResolver implements TxtResolver {
      *
      * <pre>{@code
      * FakeTxtResolver.Hold hold = dns.hold("_mta-sts.example.com");
-     * CompletableFuture<TxtAnswer> f = dns.lookupTxt("_mta-sts.example.com");   // pending
+     * CompletableFuture<TxtAnswer> f = dns.resolveTxtAsync("_mta-sts.example.com");   // pending
      * hold.release();                                                         // f completes
      * }</pre>
      *

@@ -76,7 +76,7 @@ class TestkitExamplesTest {
                 .records("_mta-sts.example.com", "v=STSv1; id=20260101")
                 .temporaryFailure("_mta-sts.broken.example", "SERVFAIL");
         FakeTxtResolver.Hold hold = dns.hold("_mta-sts.example.com");
-        CompletableFuture<TxtAnswer> f = dns.lookupTxt("_mta-sts.example.com");
+        CompletableFuture<TxtAnswer> f = dns.resolveTxtAsync("_mta-sts.example.com");
         hold.awaitWaiting(1, Duration.ofSeconds(5));
         hold.release();
         assertThat(f.join().kind()).isEqualTo(TxtAnswer.Kind.RECORDS);
