@@ -157,7 +157,7 @@ public record StsPolicy(PolicyMode mode, List<MxPattern> mx, long maxAge, List<E
     }
 
     /** Returns a builder initialized with this policy's values. */
-    public Builder toBuilder() {
+    public Builder newBuilder() {
         Builder b = new Builder().mode(mode).maxAge(maxAge);
         b.mx.addAll(mx);
         b.extensions.addAll(extensions);

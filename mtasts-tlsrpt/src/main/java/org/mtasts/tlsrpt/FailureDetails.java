@@ -90,7 +90,7 @@ public record FailureDetails(ResultType resultType, @Nullable String sendingMtaI
     }
 
     /** Returns a builder with this record's values (checked again on {@code build()}). */
-    public Builder toBuilder() {
+    public Builder newBuilder() {
         Builder b = new Builder(resultType);
         b.sendingMtaIp = sendingMtaIp;
         b.receivingMxHostname = receivingMxHostname;

@@ -138,7 +138,7 @@ class TlsReportWriterTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() ->
                 FailureDetails.builder(ResultType.STARTTLS_NOT_SUPPORTED).failureReasonCode("a\nb"))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThat(d.toBuilder().build()).isEqualTo(d);
+        assertThat(d.newBuilder().build()).isEqualTo(d);
         assertThat(d.withFailedSessionCount(5).sameFailure(d)).isTrue();
     }
 
