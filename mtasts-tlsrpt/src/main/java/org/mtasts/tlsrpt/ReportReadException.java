@@ -3,8 +3,9 @@ package org.mtasts.tlsrpt;
 import java.util.Objects;
 
 /**
- * Thrown by {@link ReadResult#orElseThrow()} for input that is not a usable report; carries the
- * {@link ReportError}.
+ * Thrown by {@link ReadResult#orElseThrow()} and {@link
+ * org.mtasts.tlsrpt.mail.MessageReadResult#orElseThrow()} for input that is not a usable report;
+ * carries the {@link ReportError}.
  *
  * <pre>{@code
  * try {

@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.mtasts.core.DomainName;
 import org.mtasts.tlsrpt.ReportError;
+import org.mtasts.tlsrpt.ReportReadException;
 import org.mtasts.tlsrpt.ReportWarning;
 import org.mtasts.tlsrpt.TlsReport;
 
@@ -20,6 +21,7 @@ import org.mtasts.tlsrpt.TlsReport;
  *     TlsReport report = received.report();
  *     Optional<String> submitter = received.header("TLS-Report-Submitter");
  * }
+ * TlsReport report = r.orElseThrow();   // or: ReportReadException
  * }</pre>
  *
  * <p>Immutable and thread-safe.
@@ -42,6 +44,15 @@ public sealed interface MessageReadResult permits MessageReadResult.Received, Me
 
     /** Returns the warnings: the report's, then the message's. */
     List<ReportWarning> warnings();
+
+    /**
+     * Returns the report, as {@link org.mtasts.tlsrpt.ReadResult#orElseThrow()} does for a report
+     * read alone.
+     *
+     * @return the report
+     * @throws ReportReadException if the message holds no usable report
+     */
+    TlsReport orElseThrow();
 
     /**
      * Returns the first value of a header field.
@@ -82,6 +93,11 @@ public sealed interface MessageReadResult permits MessageReadResult.Received, Me
             return Kind.RECEIVED;
         }
 
+        @Override
+        public TlsReport orElseThrow() {
+            return report;
+        }
+
         /**
          * Returns whether the report comes from the domain whose DKIM signature the caller verified:
          * the domain of {@code contact-info} (the submitter, RFC 8460 §5.3) is that domain or below
@@ -117,6 +133,11 @@ public sealed interface MessageReadResult permits MessageReadResult.Received, Me
         @Override
         public Kind kind() {
             return Kind.INVALID;
+        }
+
+        @Override
+        public TlsReport orElseThrow() {
+            throw new ReportReadException(error);
         }
     }
 }
