@@ -11,7 +11,7 @@ import java.util.Objects;
  * try {
  *     TlsReport r = reader.read(bytes).orElseThrow();
  * } catch (ReportReadException e) {
- *     System.err.println(e.error().path() + ": " + e.error().message());
+ *     System.err.println(e.error().path() + ": " + e.error().detail());
  * }
  * }</pre>
  *

@@ -6,7 +6,7 @@ import java.util.Objects;
  * Something a report (or a report message) does that RFC 8460 does not ask for, which the reader
  * tolerated: where ({@link #path()}, a JSON path such as {@code
  * $.policies[0].failure-details[2].receiving-ip}, or a header name for message-level warnings), what
- * ({@link #kind()}) and a plain-language {@link #message()} quoting the offending value escaped.
+ * ({@link #kind()}) and a plain-language {@link #detail()} quoting the offending value escaped.
  *
  * <p>Each kind is either a {@linkplain Severity#DEVIATION deviation} from RFC 8460 (a {@linkplain
  * TlsReportReader.Builder#strict(boolean) strict} reader rejects the report) or a {@linkplain
@@ -23,9 +23,9 @@ import java.util.Objects;
  *
  * @param kind what kind of deviation
  * @param path where: a JSON path starting with {@code $}, or a header name
- * @param message what exactly, without the path
+ * @param detail what exactly, in plain language, without the path and the rule
  */
-public record ReportWarning(Kind kind, String path, String message) {
+public record ReportWarning(Kind kind, String path, String detail) {
 
     /** Whether a warning is a deviation from RFC 8460 or only a notice. */
     public enum Severity {
@@ -136,7 +136,7 @@ public record ReportWarning(Kind kind, String path, String message) {
     public ReportWarning {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(path, "path");
-        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(detail, "detail");
     }
 
     /** Returns {@code kind().code()}. */
@@ -154,9 +154,9 @@ public record ReportWarning(Kind kind, String path, String message) {
         return kind.severity() == Severity.DEVIATION;
     }
 
-    /** Returns {@code path: message (rule)}. */
+    /** Returns {@code path: detail (rule)}. */
     @Override
     public String toString() {
-        return path + ": " + message + " (" + kind.rule() + ")";
+        return path + ": " + detail + " (" + kind.rule() + ")";
     }
 }

@@ -60,7 +60,7 @@ import tools.jackson.core.sym.PropertyNameMatcher;
  * TlsReportReader reader = TlsReportReader.lenient();          // share one
  * ReadResult result = reader.read(Path.of("google.com!example.com!1663200000!1663286399!001.json.gz"));
  * TlsReport report = result.orElseThrow();
- * result.warnings().forEach(w -> System.out.println(w.path() + ": " + w.message()));
+ * result.warnings().forEach(w -> System.out.println(w.path() + ": " + w.detail()));
  * }</pre>
  *
  * <p>Thread-safe; share one instance.

@@ -185,7 +185,7 @@ public final class ReportMessageReader {
         for (ReportWarning w : own) {
             if (reportReader.isStrict() && w.isDeviation()) {
                 return new MessageReadResult.Invalid(new ReportError(ReportError.Kind.STRICT, w.rule(), w.path(), 0, 0,
-                        w.message() + " [" + w.code() + "]"), warnings, headers);
+                        w.detail() + " [" + w.code() + "]"), warnings, headers);
             }
             warnings.add(w);
         }

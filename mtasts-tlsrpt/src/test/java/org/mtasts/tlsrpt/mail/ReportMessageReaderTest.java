@@ -249,7 +249,7 @@ class ReportMessageReaderTest {
         MessageReadResult r = ReportMessageReader.create().read(bytes);
         assertThat(r).isNotNull();
         if (r instanceof MessageReadResult.Invalid invalid) {
-            assertThat(invalid.error().message().chars().noneMatch(c -> c < 0x20)).isTrue();
+            assertThat(invalid.error().detail().chars().noneMatch(c -> c < 0x20)).isTrue();
         }
     }
 }
