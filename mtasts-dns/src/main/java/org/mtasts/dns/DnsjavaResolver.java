@@ -90,7 +90,8 @@ public final class DnsjavaResolver implements TxtResolver {
 
     /**
      * Creates a resolver with the system's DNS servers and the defaults: the same as {@link
-     * #create()}, for {@link java.util.ServiceLoader} on the class path.
+     * #create()}, which code should call. This constructor is for {@link java.util.ServiceLoader}
+     * (the module's {@code provides} and {@code META-INF/services}).
      */
     public DnsjavaResolver() {
         this(new Builder());
@@ -113,15 +114,6 @@ public final class DnsjavaResolver implements TxtResolver {
     /** Returns a resolver using the system's DNS servers and the defaults. */
     public static DnsjavaResolver create() {
         return builder().build();
-    }
-
-    /**
-     * Returns {@link #create()}: the provider method used by {@link java.util.ServiceLoader}.
-     *
-     * @return a resolver with the defaults
-     */
-    public static DnsjavaResolver provider() {
-        return create();
     }
 
     /** Returns a builder. */

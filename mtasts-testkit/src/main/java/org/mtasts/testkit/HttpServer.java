@@ -120,7 +120,7 @@ final class HttpServer {
         }
         HttpFault fault = response.fault();
         log.accept(new HttpExchange(host, secure, sni, method, target, headers,
-                fault == HttpFault.CLOSE_WITHOUT_RESPONSE ? 0 : response.statusCode()));
+                fault == HttpFault.CLOSE_WITHOUT_RESPONSE ? 0 : response.status()));
         if (fault == HttpFault.CLOSE_WITHOUT_RESPONSE) {
             return;
         }
@@ -198,8 +198,8 @@ final class HttpServer {
 
     private static void writeHead(OutputStream out, PolicyResponse response, boolean endless) throws IOException {
         StringBuilder head = new StringBuilder(256);
-        head.append("HTTP/1.1 ").append(response.statusCode()).append(' ')
-                .append(PolicyResponse.reason(response.statusCode())).append("\r\n");
+        head.append("HTTP/1.1 ").append(response.status()).append(' ')
+                .append(PolicyResponse.reason(response.status())).append("\r\n");
         head.append("Server: mtasts-sandbox\r\n");
         if (response.contentType() != null) {
             head.append("Content-Type: ").append(response.contentType()).append("\r\n");

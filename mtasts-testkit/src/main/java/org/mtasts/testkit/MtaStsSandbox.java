@@ -49,7 +49,7 @@ import org.mtasts.core.DomainName;
  *         .domain(DomainSpec.of("shop.example")
  *                 .stsRecord("v=STSv1; id=20260101")
  *                 .policy("version: STSv1\nmode: enforce\nmx: mx.shop.example\nmax_age: 86400\n")
- *                 .mx(10, MxHost.of("mx.shop.example").withCertificate(CertificateVariant.EXPIRED)))
+ *                 .mx(10, SmtpHost.of("mx.shop.example").withCertificate(CertificateVariant.EXPIRED)))
  *         .start()) {
  *     InetSocketAddress dns = sandbox.dnsAddress();                       // UDP and TCP
  *     InetSocketAddress https = sandbox.address("mta-sts.shop.example");  // instead of :443
@@ -104,12 +104,12 @@ public final class MtaStsSandbox implements AutoCloseable {
                 dns.putDomain(spec);
                 mxHostNames.put(spec.domain(), mxNames(spec));
                 if (spec.policyResponse() != null) {
-                    String host = spec.policyHostName();
+                    String host = spec.domain().policyHost();
                     unique(host);
                     addresses.put(host, net.listenTcp(http.https(host)));
                     httpAddresses.put(host, net.listenTcp(http.http(host)));
                 }
-                for (MxHost mx : spec.mxHosts()) {
+                for (SmtpHost mx : spec.mxHosts()) {
                     unique(mx.name());
                     addresses.put(mx.name(), net.listenTcp(smtp.handler(mx.name())));
                 }
@@ -141,14 +141,14 @@ public final class MtaStsSandbox implements AutoCloseable {
     private void configureHosts(DomainSpec spec) {
         PolicyResponse response = spec.policyResponse();
         if (response != null) {
-            String host = spec.policyHostName();
+            String host = spec.domain().policyHost();
             PolicyHost settings = spec.policyHostSettings();
             http.settings(host, settings);
             http.response(host, response);
             keys.add(host, addresses.get(host).getPort(),
                     pki.issue(host, settings.certificate(), settings.chainLength()));
         }
-        for (MxHost mx : spec.mxHosts()) {
+        for (SmtpHost mx : spec.mxHosts()) {
             smtp.host(mx);
             keys.add(mx.name(), addresses.get(mx.name()).getPort(),
                     pki.issue(mx.name(), mx.certificate(), mx.chainLength()));
@@ -338,7 +338,7 @@ public final class MtaStsSandbox implements AutoCloseable {
                 throw new IllegalArgumentException("the sandbox has no domain " + spec.domain()
                         + "; its domains are " + domains);
             }
-            boolean hadHost = addresses.containsKey(spec.policyHostName());
+            boolean hadHost = addresses.containsKey(spec.domain().policyHost());
             if ((spec.policyResponse() != null) != hadHost) {
                 throw new IllegalArgumentException("hosts cannot be added or removed at run time: " + spec.domain()
                         + (hadHost ? " has a policy host; give it a policy" : " has no policy host"));

@@ -55,8 +55,8 @@ public record PolicyHost(CertificateVariant certificate, int chainLength, boolea
         return new PolicyHost(certificate, chainLength, https);
     }
 
-    /** Returns a copy that serves plain HTTP only. */
-    public PolicyHost httpOnly() {
+    /** Returns a copy that serves plain HTTP only: its HTTPS port closes every connection at once. */
+    public PolicyHost withoutHttps() {
         return new PolicyHost(certificate, chainLength, false);
     }
 }

@@ -249,7 +249,7 @@ public final class PolicyResponse {
     }
 
     /** Returns the status code. */
-    public int statusCode() {
+    public int status() {
         return status;
     }
 

@@ -114,12 +114,12 @@ public enum Scenario {
             case APEX_LISTED:
                 return standard(policy("enforce", 604_800, domain)).mx(10, "mail." + domain);
             case ID_NOT_CHANGED:
-                return standard(policy("enforce", 604_800, mx1)).mx(10, mx1).mxHost(MxHost.of(mx2));
+                return standard(policy("enforce", 604_800, mx1)).mx(10, mx1).mxHost(SmtpHost.of(mx2));
             case HTTP_ONLY:
-                return standard(policy("enforce", 604_800, mx1)).mx(10, mx1).policyHost(PolicyHost.DEFAULT.httpOnly());
+                return standard(policy("enforce", 604_800, mx1)).mx(10, mx1).policyHost(PolicyHost.DEFAULT.withoutHttps());
             case MX_CERT_WEB_ONLY:
                 return standard(policy("enforce", 604_800, mx1))
-                        .mx(10, MxHost.of(mx1).withCertificate(CertificateVariant.WRONG_HOST));
+                        .mx(10, SmtpHost.of(mx1).withCertificate(CertificateVariant.WRONG_HOST));
             case NO_TLSRPT:
                 return base().stsRecord("v=STSv1; id=" + RECORD_ID).policy(policy("enforce", 604_800, mx1)).mx(10, mx1);
             case TWO_RECORDS:
@@ -133,14 +133,14 @@ public enum Scenario {
                 return standard(policy("testing", 604_800, mx1)).mx(10, mx1);
             case UNTRUSTED_MX_CERT:
                 return standard(policy("enforce", 604_800, mx1))
-                        .mx(10, MxHost.of(mx1).withCertificate(CertificateVariant.SELF_SIGNED));
+                        .mx(10, SmtpHost.of(mx1).withCertificate(CertificateVariant.SELF_SIGNED));
             case EXPIRED_MX_CERT:
                 return standard(policy("enforce", 604_800, mx1))
-                        .mx(10, MxHost.of(mx1).withCertificate(CertificateVariant.EXPIRED));
+                        .mx(10, SmtpHost.of(mx1).withCertificate(CertificateVariant.EXPIRED));
             case SHORT_MAX_AGE:
                 return standard(policy("enforce", 3600, mx1)).mx(10, mx1);
             case NO_STARTTLS:
-                return standard(policy("enforce", 604_800, mx1)).mx(10, MxHost.of(mx1).withoutStarttls());
+                return standard(policy("enforce", 604_800, mx1)).mx(10, SmtpHost.of(mx1).withoutStarttls());
             case NO_POLICY_HOST:
                 return base().stsRecord("v=STSv1; id=" + RECORD_ID)
                         .tlsRptRecord("v=TLSRPTv1; rua=mailto:tlsrpt@" + domain).mx(10, mx1);
@@ -161,7 +161,7 @@ public enum Scenario {
         }
         String mx1 = "mx1." + domain;
         String mx2 = "mx2." + domain;
-        return Optional.of(standard(policy("enforce", 604_800, mx2)).mxHost(MxHost.of(mx1)).mx(10, mx2));
+        return Optional.of(standard(policy("enforce", 604_800, mx2)).mxHost(SmtpHost.of(mx1)).mx(10, mx2));
     }
 
     /** Returns the policy text the domain serves at start, or null if it has no policy host. */

@@ -1,11 +1,11 @@
 package org.mtasts.testkit;
 
 /**
- * A misbehaviour of a sandbox MX host, set with {@link MxHost#withFault(SmtpFault)}. An MX host
- * without STARTTLS is {@link MxHost#withoutStarttls()}, not a fault.
+ * A misbehaviour of a sandbox MX host, set with {@link SmtpHost#withFault(SmtpFault)}. An MX host
+ * without STARTTLS is {@link SmtpHost#withoutStarttls()}, not a fault.
  *
  * <pre>{@code
- * DomainSpec.of("shop.example").mx(10, MxHost.of("mx.shop.example").withFault(SmtpFault.STALL_AFTER_EHLO));
+ * DomainSpec.of("shop.example").mx(10, SmtpHost.of("mx.shop.example").withFault(SmtpFault.STALL_AFTER_EHLO));
  * }</pre>
  *
  * <p>Immutable and thread-safe.

@@ -71,7 +71,7 @@ class PolicyHostTest {
                 .domain(withPolicy("endless.test", ok.withFault(HttpFault.ENDLESS_BODY)))
                 .domain(withPolicy("no-response.test", ok.withFault(HttpFault.CLOSE_WITHOUT_RESPONSE)))
                 .domain(withPolicy("cached.test", ok.withHeader("Cache-Control", "max-age=60")))
-                .domain(withHost("http-only.test", PolicyHost.DEFAULT.httpOnly()))
+                .domain(withHost("http-only.test", PolicyHost.DEFAULT.withoutHttps()))
                 .domain(withHost("expired.test", PolicyHost.DEFAULT.withCertificate(CertificateVariant.EXPIRED)))
                 .domain(withHost("not-yet.test", PolicyHost.DEFAULT.withCertificate(CertificateVariant.NOT_YET_VALID)))
                 .domain(withHost("wrong-host.test", PolicyHost.DEFAULT.withCertificate(CertificateVariant.WRONG_HOST)))

@@ -27,7 +27,7 @@ class TestkitExamplesTest {
                 .domain(DomainSpec.of("shop.example")
                         .stsRecord("v=STSv1; id=20260101")
                         .policy("version: STSv1\nmode: enforce\nmx: mx.shop.example\nmax_age: 86400\n")
-                        .mx(10, MxHost.of("mx.shop.example").withCertificate(CertificateVariant.EXPIRED)))
+                        .mx(10, SmtpHost.of("mx.shop.example").withCertificate(CertificateVariant.EXPIRED)))
                 .start()) {
             InetSocketAddress dns = sandbox.dnsAddress();
             InetSocketAddress https = sandbox.address("mta-sts.shop.example");
@@ -46,8 +46,8 @@ class TestkitExamplesTest {
                 .stsRecord("v=STSv1; ", "id=20260101;")
                 .tlsRptRecord("v=TLSRPTv1; rua=mailto:tlsrpt@shop.example")
                 .policy("version: STSv1\nmode: enforce\nmx: mx1.shop.example\nmax_age: 86400\n")
-                .mx(10, MxHost.of("mx1.shop.example"))
-                .mx(20, MxHost.of("mx2.shop.example").withCertificate(CertificateVariant.EXPIRED))
+                .mx(10, SmtpHost.of("mx1.shop.example"))
+                .mx(20, SmtpHost.of("mx2.shop.example").withCertificate(CertificateVariant.EXPIRED))
                 .dnsFault("_smtp._tls.shop.example", DnsFault.SERVFAIL);
         try (MtaStsSandbox sandbox = MtaStsSandbox.builder().domain(shop).start()) {
             assertThat(sandbox.addresses()).containsOnlyKeys("mta-sts.shop.example", "mx1.shop.example",
