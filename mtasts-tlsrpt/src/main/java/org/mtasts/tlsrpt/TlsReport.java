@@ -122,10 +122,10 @@ public record TlsReport(String organizationName, DateRange dateRange, @Nullable 
     }
 
     /**
-     * Returns the domain of {@code contact-info}: what {@code TLS-Report-Submitter} and the §5.1
-     * file name must carry (RFC 8460 §5.1, §5.3); null if there is no usable address.
+     * Returns the submitter: the domain of {@code contact-info}, which {@code TLS-Report-Submitter}
+     * and the §5.1 file name must carry (RFC 8460 §5.1, §5.3); null if there is no usable address.
      */
-    public @Nullable DomainName contactDomain() {
+    public @Nullable DomainName submitter() {
         return contactInfo == null ? null : addressDomain(contactInfo);
     }
 

@@ -411,9 +411,9 @@ public final class TlsReportReader {
                     + "report counts"), 0, 0);
         }
         DomainName contact = header.contactInfo() == null ? null : TlsReport.addressDomain(header.contactInfo());
-        if (contact != null && !contact.equals(name.sender())) {
+        if (contact != null && !contact.equals(name.submitter())) {
             warnings.add(new ReportWarning(ReportWarning.Kind.FILE_NAME_MISMATCH, "$.contact-info", "the file name's "
-                    + "sender " + name.sender() + " is not the domain of contact-info " + contact
+                    + "sender " + name.submitter() + " is not the domain of contact-info " + contact
                     + "; the report counts"), 0, 0);
         }
     }

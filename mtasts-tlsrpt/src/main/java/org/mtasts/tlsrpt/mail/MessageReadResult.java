@@ -108,7 +108,7 @@ public sealed interface MessageReadResult permits MessageReadResult.Received, Me
          * @return false also when the report has no usable {@code contact-info}
          */
         public boolean submittedBy(DomainName verifiedDkimDomain) {
-            DomainName submitter = report.contactDomain();
+            DomainName submitter = report.submitter();
             return submitter != null
                     && (submitter.equals(verifiedDkimDomain) || submitter.isSubdomainOf(verifiedDkimDomain));
         }

@@ -124,7 +124,7 @@ public final class ReportMessage {
 
     /** Returns the submitter: {@code TLS-Report-Submitter}, the domain of {@code contact-info}. */
     public DomainName submitter() {
-        return fileName.sender();
+        return fileName.submitter();
     }
 
     /**
@@ -214,7 +214,7 @@ public final class ReportMessage {
          */
         public Builder report(TlsReport report) {
             Objects.requireNonNull(report, "report");
-            if (report.contactDomain() == null) {
+            if (report.submitter() == null) {
                 throw new IllegalArgumentException("the report needs a contact-info address: its domain is the "
                         + "TLS-Report-Submitter (RFC 8460 §5.3)");
             }
@@ -340,7 +340,7 @@ public final class ReportMessage {
             }
             TlsReport r = report;
             ReportFilename fileName = ReportFilename.of(r, format, uniqueId);
-            DomainName submitter = fileName.sender();
+            DomainName submitter = fileName.submitter();
             DomainName policyDomain = fileName.policyDomain();
             String reportId = subjectReportId(r.reportId(), submitter);
             // RFC 8460 §5.3: tlsrpt-subject, policy domain first, then the submitter.

@@ -238,7 +238,7 @@ public final class ReportMessageReader {
             out.add(new ReportWarning(ReportWarning.Kind.MISSING_HEADER, "TLS-Report-Submitter",
                     "the message has no TLS-Report-Submitter header"));
         } else {
-            DomainName contact = report.contactDomain();
+            DomainName contact = report.submitter();
             DomainName s = domainOf(submitter.get());
             // RFC 8460 §5.3: TLS-Report-Submitter MUST equal the domain of contact-info.
             if (contact != null && !contact.equals(s)) {
