@@ -1,7 +1,6 @@
 package org.mtasts.core;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -53,7 +52,7 @@ public sealed interface ReportUri permits ReportUri.Mailto, ReportUri.Https, Rep
         Objects.requireNonNull(uri, "uri");
         // RFC 8460 §3: ',', '!' and ';' are written %2C %21 %3B in a record; keep the decoded form.
         String decoded = TlsRptRecord.decodeRua(uri, 0, uri.length());
-        String problem = problem(decoded);
+        String problem = ReportUris.problem(decoded);
         if (problem != null) {
             throw new IllegalArgumentException("invalid report URI '" + Texts.printable(uri) + "': " + problem);
         }
@@ -61,46 +60,11 @@ public sealed interface ReportUri permits ReportUri.Mailto, ReportUri.Https, Rep
     }
 
     /**
-     * Returns why the text is not an absolute URI with a scheme (RFC 3986, as {@link URI} reads
-     * it), or null when it is one.
-     *
-     * @param uri the candidate, with {@code %2C %21 %3B} decoded
-     * @return the problem in plain language (no raw input), or null
-     */
-    static @org.jspecify.annotations.Nullable String problem(String uri) {
-        if (uri.isEmpty()) {
-            return "empty URI";
-        }
-        if (ReportUris.isPlainAbsolute(uri)) {
-            return null; // the common shapes, which java.net.URI accepts too: no need to build one
-        }
-        for (int i = 0; i < uri.length(); i++) {
-            char c = uri.charAt(i);
-            if (c <= 0x20 || c >= 0x7F) {
-                return "character " + Texts.describe(c) + " at index " + i + " is not allowed in a URI";
-            }
-        }
-        URI parsed;
-        try {
-            parsed = new URI(uri);
-        } catch (URISyntaxException e) {
-            return e.getReason() + " at index " + e.getIndex();
-        }
-        if (parsed.getScheme() == null) {
-            return "the URI has no scheme";
-        }
-        if (parsed.getRawSchemeSpecificPart() == null || parsed.getRawSchemeSpecificPart().isEmpty()) {
-            return "the URI has nothing after its scheme";
-        }
-        return null;
-    }
-
-    /**
      * Checks a URI given to a constructor: absolute, decoded, with the expected scheme (or, for
      * {@code expected == null}, with neither of the two supported schemes).
      */
     private static String checkedScheme(String uri, @org.jspecify.annotations.Nullable String expected) {
-        String problem = problem(uri);
+        String problem = ReportUris.problem(uri);
         if (problem != null) {
             throw new IllegalArgumentException("invalid report URI '" + Texts.printable(uri) + "': " + problem);
         }

@@ -157,11 +157,11 @@ public record TlsRptRecord(List<ReportUri> rua, List<Extension> extensions) {
                     ReportUri uri = null;
                     String problem = null;
                     try {
-                        // The constructors check the URI (ReportUri.problem); checking it here first
+                        // The constructors check the URI (ReportUris.problem); checking it here first
                         // would walk it twice on the common path.
                         uri = u == ue ? null : ReportUris.classify(decoded);
                     } catch (IllegalArgumentException e) {
-                        problem = ReportUri.problem(decoded);
+                        problem = ReportUris.problem(decoded);
                         if (problem == null) {
                             problem = Texts.printable(String.valueOf(e.getMessage()));
                         }

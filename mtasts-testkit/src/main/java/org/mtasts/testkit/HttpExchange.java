@@ -2,6 +2,7 @@ package org.mtasts.testkit;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,18 +36,18 @@ public record HttpExchange(String host, boolean tls, @Nullable String sni, Strin
     }
 
     /**
-     * Returns the value of the first header with this name (case-insensitive), or null.
+     * Returns the value of the first header with this name (case-insensitive).
      *
      * @param name the header name
-     * @return the value
+     * @return the value, or empty if the request had no such header
      */
-    public @Nullable String header(String name) {
+    public Optional<String> header(String name) {
         for (String h : headers) {
             int colon = h.indexOf(':');
             if (colon == name.length() && h.regionMatches(true, 0, name, 0, colon)) {
-                return h.substring(colon + 1).trim();
+                return Optional.of(h.substring(colon + 1).trim());
             }
         }
-        return null;
+        return Optional.empty();
     }
 }

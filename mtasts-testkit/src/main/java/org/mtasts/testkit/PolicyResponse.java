@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -253,9 +254,9 @@ public final class PolicyResponse {
         return status;
     }
 
-    /** Returns the {@code Content-Type} header, or null if none is sent. */
-    public @Nullable String contentType() {
-        return contentType;
+    /** Returns the {@code Content-Type} header, or empty if none is sent. */
+    public Optional<String> contentType() {
+        return Optional.ofNullable(contentType);
     }
 
     /** Returns a copy of the body. */
@@ -276,9 +277,9 @@ public final class PolicyResponse {
         return framing;
     }
 
-    /** Returns the {@code Location} header, or null. */
-    public @Nullable String location() {
-        return location;
+    /** Returns the {@code Location} header, or empty if none is sent. */
+    public Optional<String> location() {
+        return Optional.ofNullable(location);
     }
 
     /** Returns the extra headers, as {@code Name: value}. */
@@ -291,14 +292,14 @@ public final class PolicyResponse {
         return dripBytes;
     }
 
-    /** Returns the drip interval, or null if the body is not dripped. */
-    public @Nullable Duration dripInterval() {
-        return dripInterval;
+    /** Returns the drip interval, or empty if the body is not dripped. */
+    public Optional<Duration> dripInterval() {
+        return Optional.ofNullable(dripInterval);
     }
 
-    /** Returns the fault, or null. */
-    public @Nullable HttpFault fault() {
-        return fault;
+    /** Returns the fault, or empty if the host behaves. */
+    public Optional<HttpFault> fault() {
+        return Optional.ofNullable(fault);
     }
 
     static String reason(int status) {

@@ -1,7 +1,6 @@
 package org.mtasts.testkit;
 
 import java.util.Optional;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Ready-made sandbox domains: one fully correct domain and one for each classic mistake a domain
@@ -164,10 +163,10 @@ public enum Scenario {
         return Optional.of(standard(policy("enforce", 604_800, mx2)).mxHost(SmtpHost.of(mx1)).mx(10, mx2));
     }
 
-    /** Returns the policy text the domain serves at start, or null if it has no policy host. */
-    public @Nullable String policyText() {
+    /** Returns the policy text the domain serves at start, or empty if it has no policy host. */
+    public Optional<String> policyText() {
         PolicyResponse r = spec().policyResponse();
-        return r == null ? null : new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
+        return r == null ? Optional.empty() : Optional.of(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private DomainSpec base() {

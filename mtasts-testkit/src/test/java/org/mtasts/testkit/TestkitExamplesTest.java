@@ -62,7 +62,15 @@ class TestkitExamplesTest {
         PolicyResponse html = good.withContentType("text/html");
         PolicyResponse big = PolicyResponse.oversized(policyText, 70_000).withFraming(PolicyResponse.Framing.CHUNKED);
         PolicyResponse slow = good.withDrip(4, Duration.ofMillis(50));
-        assertThat(html.contentType()).isEqualTo("text/html");
+        assertThat(html.contentType()).contains("text/html");
+        assertThat(good.withoutContentType().contentType()).isEmpty();
+        assertThat(good.location()).isEmpty();
+        assertThat(PolicyResponse.redirect(301, "https://elsewhere.example/").location())
+                .contains("https://elsewhere.example/");
+        assertThat(good.dripInterval()).isEmpty();
+        assertThat(slow.dripInterval()).contains(Duration.ofMillis(50));
+        assertThat(good.fault()).isEmpty();
+        assertThat(good.withFault(HttpFault.ENDLESS_BODY).fault()).contains(HttpFault.ENDLESS_BODY);
         assertThat(big.body()).hasSize(70_000);
         assertThat(slow.dripBytes()).isEqualTo(4);
         assertThat(good).isEqualTo(PolicyResponse.ok(policyText)).hasSameHashCodeAs(PolicyResponse.ok(policyText));

@@ -61,10 +61,8 @@ public record ReportFilename(DomainName submitter, DomainName policyDomain, long
      *     exactly one valid policy domain
      */
     public static ReportFilename of(TlsReport report, ReportFormat format, @Nullable String uniqueId) {
-        DomainName submitter = report.submitter();
-        if (submitter == null) {
-            throw new IllegalArgumentException("the report has no contact-info with a domain (RFC 8460 §5.1)");
-        }
+        DomainName submitter = report.submitter().orElseThrow(() -> new IllegalArgumentException(
+                "the report has no contact-info with a domain (RFC 8460 §5.1)"));
         List<String> domains = report.policyDomains();
         if (domains.size() != 1) {
             throw new IllegalArgumentException("the file name names one policy domain; the report has "

@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.mtasts.core.DomainName;
@@ -123,10 +124,10 @@ public record TlsReport(String organizationName, DateRange dateRange, @Nullable 
 
     /**
      * Returns the submitter: the domain of {@code contact-info}, which {@code TLS-Report-Submitter}
-     * and the §5.1 file name must carry (RFC 8460 §5.1, §5.3); null if there is no usable address.
+     * and the §5.1 file name must carry (RFC 8460 §5.1, §5.3); empty if there is no usable address.
      */
-    public @Nullable DomainName submitter() {
-        return contactInfo == null ? null : addressDomain(contactInfo);
+    public Optional<DomainName> submitter() {
+        return contactInfo == null ? Optional.empty() : Optional.ofNullable(addressDomain(contactInfo));
     }
 
     /**

@@ -108,9 +108,8 @@ public sealed interface MessageReadResult permits MessageReadResult.Received, Me
          * @return false also when the report has no usable {@code contact-info}
          */
         public boolean submittedBy(DomainName verifiedDkimDomain) {
-            DomainName submitter = report.submitter();
-            return submitter != null
-                    && (submitter.equals(verifiedDkimDomain) || submitter.isSubdomainOf(verifiedDkimDomain));
+            return report.submitter().filter(submitter -> submitter.equals(verifiedDkimDomain)
+                    || submitter.isSubdomainOf(verifiedDkimDomain)).isPresent();
         }
     }
 

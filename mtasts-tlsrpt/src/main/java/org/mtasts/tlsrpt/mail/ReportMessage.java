@@ -214,7 +214,7 @@ public final class ReportMessage {
          */
         public Builder report(TlsReport report) {
             Objects.requireNonNull(report, "report");
-            if (report.submitter() == null) {
+            if (report.submitter().isEmpty()) {
                 throw new IllegalArgumentException("the report needs a contact-info address: its domain is the "
                         + "TLS-Report-Submitter (RFC 8460 §5.3)");
             }

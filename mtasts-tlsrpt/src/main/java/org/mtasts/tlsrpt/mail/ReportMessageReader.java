@@ -238,12 +238,12 @@ public final class ReportMessageReader {
             out.add(new ReportWarning(ReportWarning.Kind.MISSING_HEADER, "TLS-Report-Submitter",
                     "the message has no TLS-Report-Submitter header"));
         } else {
-            DomainName contact = report.submitter();
+            Optional<DomainName> contact = report.submitter();
             DomainName s = domainOf(submitter.get());
             // RFC 8460 §5.3: TLS-Report-Submitter MUST equal the domain of contact-info.
-            if (contact != null && !contact.equals(s)) {
+            if (contact.isPresent() && !contact.get().equals(s)) {
                 out.add(new ReportWarning(ReportWarning.Kind.SUBMITTER_MISMATCH, "TLS-Report-Submitter", "'"
-                        + printable(submitter.get()) + "' is not " + contact + ", the domain of contact-info"));
+                        + printable(submitter.get()) + "' is not " + contact.get() + ", the domain of contact-info"));
             }
         }
     }
