@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
  * What a DNS lookup of TXT records at one name gave: {@link Records}, {@link NoRecords} (NXDOMAIN
  * or NODATA, which are permanent) or a {@link TemporaryFailure} (SERVFAIL, timeout, refused,
  * network error). Keeping the last two apart is what decides between "no policy" and "try again"
- * (RFC 8461 §3.1, §5; see {@code ANCHORS.md}).
+ * (RFC 8461 §3.1, §5); implementations that read a SERVFAIL as "no record" drop a domain's
+ * protection whenever its DNS has a bad moment.
  *
  * <pre>{@code
  * TxtAnswer answer = resolver.resolveTxtAsync("_mta-sts.example.com").join();

@@ -141,7 +141,7 @@ class DnsjavaResolverTest {
         assertThat(dns.resolveTxt("nodata.example.test")).isEqualTo(new TxtAnswer.NoRecords(false));
         DnsjavaResolver cached = DnsjavaResolver.builder().server(sandbox.dnsAddress())
                 .timeout(Duration.ofSeconds(2)).retries(0).cacheTxt(true).build();
-        // DEPENDENCIES.md §1(d): with a cache, NODATA is an empty result once, then NoSuchRRSetException.
+        // dnsjava with a cache: NODATA is an empty result the first time, then NoSuchRRSetException.
         assertThat(cached.resolveTxt("nodata.example.test")).isEqualTo(new TxtAnswer.NoRecords(false));
         assertThat(cached.resolveTxt("nodata.example.test")).isEqualTo(new TxtAnswer.NoRecords(false));
     }

@@ -224,7 +224,10 @@ public final class TlsReportWriter {
         g.writeEndObject();
     }
 
-    /** RFC 8460 §4.4 (T4 in RFC-CHECKLIST): an unknown value is left out, never null or "". */
+    /**
+     * RFC 8460 §4.4 does not say which members are optional beyond two; an unknown value is left
+     * out, never written as null or "" (a null contact-info breaks some report viewers).
+     */
     private static void optional(JsonGenerator g, SerializableString name, @Nullable String value) {
         if (value != null) {
             g.writeName(name);
