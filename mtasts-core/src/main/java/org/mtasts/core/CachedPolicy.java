@@ -21,6 +21,7 @@ import java.util.Objects;
  * @param text the policy body as fetched (decoded text), for reports and diagnostics
  * @param fetchedAt when it was fetched (or last confirmed unchanged)
  * @param expiresAt when it stops being usable
+ * @since 0.1
  */
 public record CachedPolicy(DomainName domain, String recordId, StsPolicy policy, String text, Instant fetchedAt,
         Instant expiresAt) {

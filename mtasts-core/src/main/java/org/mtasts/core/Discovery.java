@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Immutable and thread-safe.
  *
  * @param <T> {@link StsRecord} or {@link TlsRptRecord}
+ * @since 0.1
  */
 public sealed interface Discovery<T> permits Discovery.Found, Discovery.Absent, Discovery.Multiple,
         Discovery.Invalid, Discovery.TemporaryFailure {

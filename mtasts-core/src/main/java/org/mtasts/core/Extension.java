@@ -16,6 +16,7 @@ import java.util.Objects;
  *
  * @param name the field name, as published
  * @param value the field value, as published (without surrounding whitespace)
+ * @since 0.1
  */
 public record Extension(String name, String value) {
 

@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param wildcard whether the pattern starts with {@code *.}
  * @param domain the name after {@code *.}, or the whole name when not a wildcard
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8461#section-4.1">RFC 8461 §4.1</a>
+ * @since 0.1
  */
 public record MxPattern(boolean wildcard, DomainName domain) {
 

@@ -26,6 +26,7 @@ import java.util.Optional;
  * <p>Immutable and thread-safe.
  *
  * @param <T> the type of the parsed value
+ * @since 0.1
  */
 public sealed interface ParseResult<T>
         permits ParseResult.Valid, ParseResult.Invalid, ParseResult.NotApplicable {

@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param line 1-based line
  * @param column 1-based column
  * @param detail a plain-language explanation, without the position
+ * @since 0.1
  */
 public record ParseWarning(String code, String rule, int line, int column, String detail) {
 

@@ -26,6 +26,7 @@ import java.util.Objects;
  * <p>Immutable and thread-safe.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-3">RFC 8460 §3</a>
+ * @since 0.1
  */
 public sealed interface ReportUri permits ReportUri.Mailto, ReportUri.Https, ReportUri.Unsupported {
 

@@ -33,6 +33,7 @@ import java.util.Set;
  * @param maxAge seconds the policy may be cached, 0 to {@link #MAX_AGE_LIMIT}
  * @param extensions unknown fields in published order, names unique
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8461#section-3.2">RFC 8461 §3.2</a>
+ * @since 0.1
  */
 public record StsPolicy(PolicyMode mode, List<MxPattern> mx, long maxAge, List<Extension> extensions) {
 

@@ -26,6 +26,7 @@ import java.util.Objects;
  * @param line 1-based line
  * @param column 1-based column
  * @param detail a plain-language explanation, without the position
+ * @since 0.1
  */
 public record SyntaxError(Kind kind, int offset, int line, int column, String detail) {
 

@@ -29,6 +29,7 @@ import java.util.Objects;
  * @param rua the reporting URIs in published order (at least one)
  * @param extensions unknown fields in published order, names unique
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-3">RFC 8460 §3</a>
+ * @since 0.1
  */
 public record TlsRptRecord(List<ReportUri> rua, List<Extension> extensions) {
 

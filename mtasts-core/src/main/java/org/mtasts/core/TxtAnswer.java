@@ -19,6 +19,8 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>Immutable and thread-safe.
+ *
+ * @since 0.1
  */
 public sealed interface TxtAnswer permits TxtAnswer.Records, TxtAnswer.NoRecords, TxtAnswer.TemporaryFailure {
 

@@ -25,6 +25,8 @@ import java.util.concurrent.CompletableFuture;
  *                 ? new TxtAnswer.Records(List.of("v=STSv1; id=1"))
  *                 : new TxtAnswer.NoRecords(true));
  * }</pre>
+ *
+ * @since 0.1
  */
 @FunctionalInterface
 public interface TxtResolver {

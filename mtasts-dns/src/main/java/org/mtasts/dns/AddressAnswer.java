@@ -16,6 +16,8 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>Immutable and thread-safe.
+ *
+ * @since 0.1
  */
 public sealed interface AddressAnswer
         permits AddressAnswer.Addresses, AddressAnswer.NoAddresses, AddressAnswer.TemporaryFailure {

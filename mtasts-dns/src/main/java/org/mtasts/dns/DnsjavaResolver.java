@@ -71,6 +71,8 @@ import org.xbill.DNS.lookup.ServerFailedException;
  * }</pre>
  *
  * <p>Thread-safe; share one instance.
+ *
+ * @since 0.1
  */
 public final class DnsjavaResolver implements TxtResolver {
 

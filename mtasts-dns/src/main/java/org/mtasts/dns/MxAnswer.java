@@ -18,6 +18,8 @@ import org.mtasts.core.DomainName;
  * }</pre>
  *
  * <p>Immutable and thread-safe.
+ *
+ * @since 0.1
  */
 public sealed interface MxAnswer
         permits MxAnswer.Hosts, MxAnswer.NullMx, MxAnswer.Implicit, MxAnswer.NoDomain, MxAnswer.TemporaryFailure {

@@ -16,6 +16,7 @@ import org.mtasts.core.DomainName;
  *
  * @param host the exchange host name
  * @param preference the preference; lower is tried first
+ * @since 0.1
  */
 public record MxHost(DomainName host, int preference) {
 

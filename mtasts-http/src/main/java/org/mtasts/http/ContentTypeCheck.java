@@ -16,6 +16,7 @@ package org.mtasts.http;
  * <p>Immutable and thread-safe.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8461#section-3.2">RFC 8461 §3.2</a>
+ * @since 0.1
  */
 public enum ContentTypeCheck {
     /**

@@ -19,6 +19,7 @@ import org.mtasts.core.ResultType;
  * <p>Immutable and thread-safe.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-4.3.2.2">RFC 8460 §4.3.2.2</a>
+ * @since 0.1
  */
 public enum FetchFailure {
     /** The policy host's certificate (or one in its chain) has expired (RFC 8461 §3.3). */

@@ -25,6 +25,7 @@ import org.mtasts.core.SyntaxError;
  * <p>Immutable and thread-safe.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8461#section-3.3">RFC 8461 §3.3</a>
+ * @since 0.1
  */
 public sealed interface FetchResult
         permits FetchResult.Fetched, FetchResult.NotServed, FetchResult.Invalid, FetchResult.Failed {

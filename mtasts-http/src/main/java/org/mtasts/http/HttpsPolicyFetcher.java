@@ -68,6 +68,7 @@ import org.mtasts.core.SyntaxError;
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8461#section-3.3">RFC 8461 §3.3</a>
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8461#section-7">RFC 8461 §7</a>
+ * @since 0.1
  */
 public final class HttpsPolicyFetcher implements PolicyFetcher, AutoCloseable {
 

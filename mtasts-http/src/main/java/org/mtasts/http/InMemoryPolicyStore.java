@@ -31,6 +31,8 @@ import org.mtasts.core.PolicyStore;
  * }</pre>
  *
  * <p>Thread-safe; share one instance.
+ *
+ * @since 0.1
  */
 public final class InMemoryPolicyStore implements PolicyStore {
 

@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Immutable and thread-safe.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-5.4">RFC 8460 §5.4</a>
+ * @since 0.1
  */
 public sealed interface UploadResult permits UploadResult.Delivered, UploadResult.Rejected, UploadResult.Failed {
 

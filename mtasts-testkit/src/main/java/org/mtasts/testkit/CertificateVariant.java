@@ -15,6 +15,7 @@ package org.mtasts.testkit;
  * <p>Immutable and thread-safe.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8461#section-4.2">RFC 8461 §4.2</a>
+ * @since 0.1
  */
 public enum CertificateVariant {
     /** Issued by the sandbox CA for the host name (SAN and CN), valid from a day ago for 800 days. */

@@ -16,6 +16,7 @@ import java.util.Objects;
  *
  * @param kind what the server does
  * @param delay for {@link Kind#DELAY}, how long to wait before answering; zero otherwise
+ * @since 0.1
  */
 public record DnsFault(Kind kind, Duration delay) {
 

@@ -49,6 +49,8 @@ import org.xbill.DNS.Type;
  * }</pre>
  *
  * <p>Not thread-safe; confine to one thread.
+ *
+ * @since 0.1
  */
 public final class DomainSpec {
 

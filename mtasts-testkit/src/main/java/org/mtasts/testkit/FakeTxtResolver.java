@@ -35,6 +35,8 @@ import org.mtasts.core.TxtResolver;
  * }</pre>
  *
  * <p>Thread-safe; share one instance.
+ *
+ * @since 0.1
  */
 public final class FakeTxtResolver implements TxtResolver {
 

@@ -23,6 +23,7 @@ import org.jspecify.annotations.Nullable;
  * @param target the request target, as sent (control characters escaped)
  * @param headers the request headers as {@code Name: value} lines (control characters escaped)
  * @param status the status answered, or 0 if no response was sent
+ * @since 0.1
  */
 public record HttpExchange(String host, boolean tls, @Nullable String sni, String method, String target,
         List<String> headers, int status) {

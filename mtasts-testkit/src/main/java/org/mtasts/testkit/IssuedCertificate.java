@@ -21,6 +21,7 @@ import java.util.Objects;
  * @param variant the kind of certificate
  * @param privateKey the leaf's private key
  * @param chain the chain a server sends: the leaf first, then the intermediates (never the root)
+ * @since 0.1
  */
 public record IssuedCertificate(String host, CertificateVariant variant, PrivateKey privateKey,
         List<X509Certificate> chain) {

@@ -61,6 +61,8 @@ import org.mtasts.core.DomainName;
  * }</pre>
  *
  * <p>Thread-safe; share one instance.
+ *
+ * @since 0.1
  */
 public final class MtaStsSandbox implements AutoCloseable {
 

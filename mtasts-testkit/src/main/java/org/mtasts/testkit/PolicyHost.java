@@ -21,6 +21,7 @@ import java.util.Objects;
  * @param https false for a host that serves plain HTTP only: its HTTPS port accepts connections and
  *     closes them at once
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8461#section-3.3">RFC 8461 §3.3</a>
+ * @since 0.1
  */
 public record PolicyHost(CertificateVariant certificate, int chainLength, boolean https) {
 

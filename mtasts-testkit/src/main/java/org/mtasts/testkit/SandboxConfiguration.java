@@ -21,6 +21,8 @@ import java.lang.annotation.Target;
  *     }
  * }
  * }</pre>
+ *
+ * @since 0.1
  */
 @Documented
 @Target(ElementType.METHOD)

@@ -22,6 +22,8 @@ import java.util.Optional;
  * }</pre>
  *
  * <p>Immutable and thread-safe.
+ *
+ * @since 0.1
  */
 public enum Scenario {
 

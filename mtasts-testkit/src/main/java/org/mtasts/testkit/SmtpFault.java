@@ -9,6 +9,8 @@ package org.mtasts.testkit;
  * }</pre>
  *
  * <p>Immutable and thread-safe.
+ *
+ * @since 0.1
  */
 public enum SmtpFault {
     /** Answers EHLO, then says nothing more until the client gives up. */

@@ -24,6 +24,7 @@ import org.mtasts.core.DomainName;
  * @param starttls whether EHLO advertises STARTTLS (RFC 3207)
  * @param fault a misbehaviour, or null
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8461#section-4.2">RFC 8461 §4.2</a>
+ * @since 0.1
  */
 public record SmtpHost(String name, CertificateVariant certificate, int chainLength, boolean starttls,
         @Nullable SmtpFault fault) {

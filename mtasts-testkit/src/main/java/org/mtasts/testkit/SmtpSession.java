@@ -25,6 +25,7 @@ import org.jspecify.annotations.Nullable;
  * @param tlsFailure why the handshake failed (the exception's message), or null
  * @param messages the messages received with DATA, dot-unstuffed (chars are bytes)
  * @param closed whether the session has ended
+ * @since 0.1
  */
 public record SmtpSession(String host, List<String> commands, @Nullable String sni, boolean tls,
         @Nullable String tlsProtocol, @Nullable String tlsFailure, List<String> messages, boolean closed) {

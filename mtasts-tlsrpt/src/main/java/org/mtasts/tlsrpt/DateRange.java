@@ -21,6 +21,7 @@ import java.util.Objects;
  * @param start {@code start-datetime}
  * @param end {@code end-datetime}
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-4.1">RFC 8460 §4.1</a>
+ * @since 0.1
  */
 public record DateRange(Instant start, Instant end) {
 

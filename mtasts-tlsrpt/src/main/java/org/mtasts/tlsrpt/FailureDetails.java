@@ -39,6 +39,7 @@ import org.mtasts.core.ResultType;
  * @param additionalInformation {@code additional-information}, a URI, or null (optional)
  * @param failureReasonCode {@code failure-reason-code}, or null
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-4.4">RFC 8460 §4.4</a>
+ * @since 0.1
  */
 public record FailureDetails(ResultType resultType, @Nullable String sendingMtaIp,
         @Nullable String receivingMxHostname, @Nullable String receivingMxHelo, @Nullable String receivingIp,

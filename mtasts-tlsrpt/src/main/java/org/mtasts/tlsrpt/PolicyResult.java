@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param summary {@code summary}
  * @param failureDetails {@code failure-details}, empty when absent
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-4.4">RFC 8460 §4.4</a>
+ * @since 0.1
  */
 public record PolicyResult(PolicyDetails policy, Summary summary, List<FailureDetails> failureDetails) {
 

@@ -18,6 +18,8 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Immutable and thread-safe.
+ *
+ * @since 0.1
  */
 public sealed interface ReadResult permits ReadResult.Read, ReadResult.Invalid {
 

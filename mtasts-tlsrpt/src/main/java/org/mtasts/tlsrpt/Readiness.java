@@ -55,6 +55,7 @@ import tools.jackson.core.ObjectWriteContext;
  * @param failedSessions failed sessions under any policy of the domain
  * @param failures the failures, one per failure detail (or per policy without details)
  * @param mxHosts per MX host (or pattern): the covering pattern and the failures naming it
+ * @since 0.1
  */
 public record Readiness(Verdict verdict, List<String> reasons, ReadinessCriteria criteria,
         List<LocalDate> daysWithoutReports, SortedSet<String> reporters, long stsSuccessfulSessions,

@@ -23,6 +23,7 @@ import org.mtasts.core.DomainName;
  * @param lastDay the last UTC day of the window (usually yesterday)
  * @param days the number of days in the window, at least 1
  * @param mxHosts the MX hosts to check; empty to check the patterns of the reported policies
+ * @since 0.1
  */
 public record ReadinessCriteria(DomainName policyDomain, LocalDate lastDay, int days, Set<DomainName> mxHosts) {
 

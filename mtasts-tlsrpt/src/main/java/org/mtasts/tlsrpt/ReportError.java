@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param line 1-based line in the JSON text, or 0 when unknown (for example inside gzip framing)
  * @param column 1-based column, or 0 when unknown
  * @param detail what exactly, in plain language, without the position and the rule
+ * @since 0.1
  */
 public record ReportError(Kind kind, String rule, String path, int line, int column, String detail) {
 

@@ -30,6 +30,7 @@ import org.mtasts.core.ParseResult;
  * @param uniqueId {@code 1*(ALPHA / DIGIT)} distinguishing reports of several sources, or null
  * @param format plain or gzip
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-5.1">RFC 8460 §5.1</a>
+ * @since 0.1
  */
 public record ReportFilename(DomainName submitter, DomainName policyDomain, long beginTimestamp, long endTimestamp,
         @Nullable String uniqueId, ReportFormat format) {

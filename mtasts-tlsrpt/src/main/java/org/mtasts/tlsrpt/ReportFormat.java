@@ -12,6 +12,7 @@ package org.mtasts.tlsrpt;
  * <p>Immutable and thread-safe.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-5.1">RFC 8460 §5.1</a>
+ * @since 0.1
  */
 public enum ReportFormat {
     /** Plain JSON: {@code application/tlsrpt+json}, extension {@code json} (RFC 8460 §6.4). */

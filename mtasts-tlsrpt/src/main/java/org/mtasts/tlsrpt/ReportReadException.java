@@ -16,6 +16,8 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Immutable and thread-safe.
+ *
+ * @since 0.1
  */
 public final class ReportReadException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;

@@ -39,6 +39,7 @@ import tools.jackson.core.ObjectWriteContext;
  * <p>Immutable and thread-safe.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-4">RFC 8460 §4</a>
+ * @since 0.1
  */
 public final class ReportSummary {
 

@@ -24,6 +24,7 @@ import java.util.Objects;
  * @param kind what kind of deviation
  * @param path where: a JSON path starting with {@code $}, or a header name
  * @param detail what exactly, in plain language, without the path and the rule
+ * @since 0.1
  */
 public record ReportWarning(Kind kind, String path, String detail) {
 

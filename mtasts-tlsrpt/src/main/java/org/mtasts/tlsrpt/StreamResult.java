@@ -16,6 +16,8 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Immutable and thread-safe.
+ *
+ * @since 0.1
  */
 public sealed interface StreamResult permits StreamResult.Completed, StreamResult.Invalid {
 

@@ -15,6 +15,7 @@ package org.mtasts.tlsrpt;
  * @param totalSuccessfulSessionCount {@code total-successful-session-count}
  * @param totalFailureSessionCount {@code total-failure-session-count}
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-4.4">RFC 8460 §4.4</a>
+ * @since 0.1
  */
 public record Summary(long totalSuccessfulSessionCount, long totalFailureSessionCount) {
 

@@ -45,6 +45,7 @@ import org.mtasts.core.ParseResult;
  * @param reportId {@code report-id}
  * @param policies {@code policies}
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-4">RFC 8460 §4</a>
+ * @since 0.1
  */
 public record TlsReport(String organizationName, DateRange dateRange, @Nullable String contactInfo,
         String reportId, List<PolicyResult> policies) {

@@ -35,6 +35,7 @@ import tools.jackson.core.json.JsonFactory;
  * <p>Thread-safe; share one instance.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-4.4">RFC 8460 §4.4</a>
+ * @since 0.1
  */
 public final class TlsReportWriter {
 

@@ -17,6 +17,7 @@ import java.util.Objects;
  *
  * @param name the field name as written
  * @param value the field body, unfolded and decoded (may contain any character the sender wrote)
+ * @since 0.1
  */
 public record MessageHeader(String name, String value) {
 

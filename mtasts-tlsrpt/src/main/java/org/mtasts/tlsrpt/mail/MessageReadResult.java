@@ -25,6 +25,8 @@ import org.mtasts.tlsrpt.TlsReport;
  * }</pre>
  *
  * <p>Immutable and thread-safe.
+ *
+ * @since 0.1
  */
 public sealed interface MessageReadResult permits MessageReadResult.Received, MessageReadResult.Invalid {
 

@@ -63,6 +63,7 @@ import org.mtasts.tlsrpt.internal.BoundedInput.SourceFailure;
  * <p>Thread-safe; share one instance.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-5.3">RFC 8460 §5.3</a>
+ * @since 0.1
  */
 public final class ReportMessageReader {
 
