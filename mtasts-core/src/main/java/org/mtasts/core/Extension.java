@@ -20,7 +20,12 @@ import java.util.Objects;
  */
 public record Extension(String name, String value) {
 
-    /** Validates the components. */
+    /**
+     * Validates the components.
+     *
+     * @param name the field name, as published
+     * @param value the field value, as published (without surrounding whitespace)
+     */
     public Extension {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(value, "value");

@@ -26,7 +26,12 @@ import java.util.Objects;
  */
 public record MxPattern(boolean wildcard, DomainName domain) {
 
-    /** Validates the components. */
+    /**
+     * Validates the components.
+     *
+     * @param wildcard whether the pattern starts with {@code *.}
+     * @param domain the name after {@code *.}, or the whole name when not a wildcard
+     */
     public MxPattern {
         Objects.requireNonNull(domain, "domain");
     }
@@ -48,7 +53,7 @@ public record MxPattern(boolean wildcard, DomainName domain) {
     }
 
     /**
-     * Returns the pattern for a policy {@code mx} value.
+     * {@return the pattern for a policy {@code mx} value}
      *
      * @param text the value after {@code mx:}
      * @throws SyntaxErrorException if it breaks the grammar
@@ -119,7 +124,7 @@ public record MxPattern(boolean wildcard, DomainName domain) {
         return parsed instanceof ParseResult.Valid<DomainName> valid && matches(valid.value());
     }
 
-    /** Returns the wire form: {@code *.example.com} or {@code mx.example.com}. */
+    /** {@return the wire form: {@code *.example.com} or {@code mx.example.com}} */
     public String toText() {
         return wildcard ? "*." + domain : domain.toString();
     }

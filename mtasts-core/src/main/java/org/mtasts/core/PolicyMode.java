@@ -30,7 +30,7 @@ public enum PolicyMode {
         this.token = token;
     }
 
-    /** Returns the wire token: {@code enforce}, {@code testing} or {@code none}. */
+    /** {@return the wire token: {@code enforce}, {@code testing} or {@code none}} */
     public String token() {
         return token;
     }

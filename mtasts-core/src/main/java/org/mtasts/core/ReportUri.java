@@ -30,13 +30,13 @@ import java.util.Objects;
  */
 public sealed interface ReportUri permits ReportUri.Mailto, ReportUri.Https, ReportUri.Unsupported {
 
-    /** Returns the URI as published, with {@code %2C %21 %3B} decoded. */
+    /** {@return the URI as published, with {@code %2C %21 %3B} decoded} */
     String uri();
 
-    /** Returns the scheme in lower case. */
+    /** {@return the scheme in lower case} */
     String scheme();
 
-    /** Returns whether RFC 8460 defines delivery for this scheme ({@code mailto} or {@code https}). */
+    /** {@return whether RFC 8460 defines delivery for this scheme ({@code mailto} or {@code https})} */
     default boolean isSupported() {
         return !(this instanceof Unsupported);
     }
@@ -97,6 +97,9 @@ public sealed interface ReportUri permits ReportUri.Mailto, ReportUri.Https, Rep
          *
          * @throws IllegalArgumentException if the URI is not a decoded {@code mailto:} URI, or the
          *     address is not its addr-spec
+         *
+         * @param uri the URI as published
+         * @param address the addr-spec (everything before {@code ?}), percent-decoded
          */
         public Mailto {
             Objects.requireNonNull(uri, "uri");
@@ -125,13 +128,13 @@ public sealed interface ReportUri permits ReportUri.Mailto, ReportUri.Https, Rep
             return "mailto";
         }
 
-        /** Returns whether the address looks like {@code local@domain}. */
+        /** {@return whether the address looks like {@code local@domain}} */
         public boolean hasAddress() {
             int at = address.lastIndexOf('@');
             return at > 0 && at < address.length() - 1;
         }
 
-        /** Returns the domain of the address, or empty text if there is none. */
+        /** {@return the domain of the address, or empty text if there is none} */
         public String domain() {
             int at = address.lastIndexOf('@');
             return at < 0 ? "" : address.substring(at + 1);
@@ -153,6 +156,8 @@ public sealed interface ReportUri permits ReportUri.Mailto, ReportUri.Https, Rep
          * Validates the component.
          *
          * @throws IllegalArgumentException if the URI is not a decoded {@code https:} URI
+         *
+         * @param uri the URI as published
          */
         public Https {
             Objects.requireNonNull(uri, "uri");
@@ -164,7 +169,7 @@ public sealed interface ReportUri permits ReportUri.Mailto, ReportUri.Https, Rep
             return "https";
         }
 
-        /** Returns the URI as a {@link URI}. */
+        /** {@return the URI as a {@link URI}} */
         public URI toUri() {
             return URI.create(uri);
         }
@@ -187,6 +192,9 @@ public sealed interface ReportUri permits ReportUri.Mailto, ReportUri.Https, Rep
          *
          * @throws IllegalArgumentException if the URI is not a decoded absolute URI, its scheme is
          *     {@code mailto} or {@code https}, or {@code scheme} is not its scheme in lower case
+         *
+         * @param uri the URI as published
+         * @param scheme the scheme in lower case
          */
         public Unsupported {
             Objects.requireNonNull(uri, "uri");

@@ -80,22 +80,22 @@ public final class ResultType {
         return known != null ? known : new ResultType(token, false);
     }
 
-    /** Returns the eleven registered result types, in the order of RFC 8460 §4.3. */
+    /** {@return the eleven registered result types, in the order of RFC 8460 §4.3} */
     public static List<ResultType> registered() {
         return REGISTERED;
     }
 
-    /** Returns the token, such as {@code certificate-expired}. */
+    /** {@return the token, such as {@code certificate-expired}} */
     public String token() {
         return token;
     }
 
-    /** Returns whether the token is one of the eleven in the IANA registry. */
+    /** {@return whether the token is one of the eleven in the IANA registry} */
     public boolean isRegistered() {
         return registered;
     }
 
-    /** Returns whether this is one of the MTA-STS policy types ({@code sts-*}). */
+    /** {@return whether this is one of the MTA-STS policy types ({@code sts-*})} */
     public boolean isStsPolicyFailure() {
         return this == STS_POLICY_FETCH_ERROR || this == STS_POLICY_INVALID || this == STS_WEBPKI_INVALID;
     }

@@ -34,7 +34,7 @@ public final class SyntaxErrorException extends IllegalArgumentException {
         this.error = error;
     }
 
-    /** Returns the error. */
+    /** {@return the error} */
     public SyntaxError error() {
         return error;
     }

@@ -38,7 +38,12 @@ public record TlsRptRecord(List<ReportUri> rua, List<Extension> extensions) {
 
     private static final String PREFIX = "v=TLSRPTv1";
 
-    /** Validates and copies the components. */
+    /**
+     * Validates and copies the components.
+     *
+     * @param rua the reporting URIs in published order (at least one)
+     * @param extensions unknown fields in published order, names unique
+     */
     public TlsRptRecord {
         rua = List.copyOf(rua);
         extensions = List.copyOf(extensions);
@@ -73,7 +78,7 @@ public record TlsRptRecord(List<ReportUri> rua, List<Extension> extensions) {
         return of(list);
     }
 
-    /** Returns whether at least one destination uses {@code mailto} or {@code https}. */
+    /** {@return whether at least one destination uses {@code mailto} or {@code https}} */
     public boolean hasSupportedTarget() {
         for (ReportUri uri : rua) {
             if (uri.isSupported()) {
@@ -259,8 +264,8 @@ public record TlsRptRecord(List<ReportUri> rua, List<Extension> extensions) {
     }
 
     /**
-     * Returns the canonical wire form: {@code v=TLSRPTv1; rua=URI,URI} (one merged rua field, with
-     * {@code , ! ;} escaped) then {@code ; name=value} per extension.
+     * {@return the canonical wire form: {@code v=TLSRPTv1; rua=URI,URI} (one merged rua field, with
+     * {@code , ! ;} escaped) then {@code ; name=value} per extension}
      */
     public String toText() {
         StringBuilder out = new StringBuilder(32 + 32 * rua.size());

@@ -34,7 +34,7 @@ public sealed interface TxtAnswer permits TxtAnswer.Records, TxtAnswer.NoRecords
         TEMPORARY_FAILURE
     }
 
-    /** Returns which outcome this is. */
+    /** {@return which outcome this is} */
     Kind kind();
 
     /**
@@ -44,7 +44,12 @@ public sealed interface TxtAnswer permits TxtAnswer.Records, TxtAnswer.NoRecords
      *     (RFC 8461 §3.1), each byte mapped to one char (ISO-8859-1), so no byte is lost or replaced
      */
     record Records(List<String> texts) implements TxtAnswer {
-        /** Validates and copies the component. */
+        /**
+         * Validates and copies the component.
+         *
+         * @param texts one entry per TXT record: its character-strings joined with no separator
+         *     (RFC 8461 §3.1), each byte mapped to one char (ISO-8859-1), so no byte is lost or replaced
+         */
         public Records {
             texts = List.copyOf(texts);
         }
@@ -80,7 +85,12 @@ public sealed interface TxtAnswer permits TxtAnswer.Records, TxtAnswer.NoRecords
      * @param cause the underlying exception, if any
      */
     record TemporaryFailure(String detail, @Nullable Throwable cause) implements TxtAnswer {
-        /** Validates the component. */
+        /**
+         * Validates the component.
+         *
+         * @param detail what happened, for logs and reports (no raw network bytes)
+         * @param cause the underlying exception, if any
+         */
         public TemporaryFailure {
             Objects.requireNonNull(detail, "detail");
         }

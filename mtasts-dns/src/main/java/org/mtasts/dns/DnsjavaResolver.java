@@ -113,12 +113,12 @@ public final class DnsjavaResolver implements TxtResolver {
         }
     }
 
-    /** Returns a resolver using the system's DNS servers and the defaults. */
+    /** {@return a resolver using the system's DNS servers and the defaults} */
     public static DnsjavaResolver create() {
         return builder().build();
     }
 
-    /** Returns a builder. */
+    /** {@return a builder} */
     public static Builder builder() {
         return new Builder();
     }
@@ -559,7 +559,11 @@ public final class DnsjavaResolver implements TxtResolver {
             return this;
         }
 
-        /** Builds the resolver. */
+        /**
+         * Builds the resolver.
+         *
+         * @return the resolver
+         */
         public DnsjavaResolver build() {
             return new DnsjavaResolver(this);
         }

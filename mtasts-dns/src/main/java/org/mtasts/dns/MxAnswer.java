@@ -38,7 +38,7 @@ public sealed interface MxAnswer
         TEMPORARY_FAILURE
     }
 
-    /** Returns which outcome this is. */
+    /** {@return which outcome this is} */
     Kind kind();
 
     /**
@@ -49,7 +49,12 @@ public sealed interface MxAnswer
      * @param ignored MX targets that are not valid host names, or a null MX mixed with real ones
      */
     record Hosts(List<MxHost> hosts, List<String> ignored) implements MxAnswer {
-        /** Validates and copies the components. */
+        /**
+         * Validates and copies the components.
+         *
+         * @param hosts the MX hosts, never empty
+         * @param ignored MX targets that are not valid host names, or a null MX mixed with real ones
+         */
         public Hosts {
             hosts = List.copyOf(hosts);
             ignored = List.copyOf(ignored);
@@ -78,7 +83,11 @@ public sealed interface MxAnswer
      * @param domain the domain, which is its own MX host
      */
     record Implicit(DomainName domain) implements MxAnswer {
-        /** Validates the component. */
+        /**
+         * Validates the component.
+         *
+         * @param domain the domain, which is its own MX host
+         */
         public Implicit {
             Objects.requireNonNull(domain, "domain");
         }
@@ -104,7 +113,12 @@ public sealed interface MxAnswer
      * @param cause the underlying exception, if any
      */
     record TemporaryFailure(String detail, @Nullable Throwable cause) implements MxAnswer {
-        /** Validates the component. */
+        /**
+         * Validates the component.
+         *
+         * @param detail what happened
+         * @param cause the underlying exception, if any
+         */
         public TemporaryFailure {
             Objects.requireNonNull(detail, "detail");
         }

@@ -64,22 +64,22 @@ public enum FetchFailure {
         this.rule = rule;
     }
 
-    /** Returns the stable kebab-case failure-reason code, such as {@code certificate-expired}. */
+    /** {@return the stable kebab-case failure-reason code, such as {@code certificate-expired}} */
     public String code() {
         return code;
     }
 
-    /** Returns the TLS-RPT result type: {@code sts-webpki-invalid} or {@code sts-policy-fetch-error}. */
+    /** {@return the TLS-RPT result type: {@code sts-webpki-invalid} or {@code sts-policy-fetch-error}} */
     public ResultType resultType() {
         return resultType;
     }
 
-    /** Returns the rule that applies, such as {@code RFC 8461 §3.3}. */
+    /** {@return the rule that applies, such as {@code RFC 8461 §3.3}} */
     public String rule() {
         return rule;
     }
 
-    /** Returns whether this is a WebPKI failure of the policy host's certificate. */
+    /** {@return whether this is a WebPKI failure of the policy host's certificate} */
     public boolean isWebPki() {
         return resultType == ResultType.STS_WEBPKI_INVALID;
     }

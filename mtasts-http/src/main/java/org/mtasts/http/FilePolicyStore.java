@@ -193,12 +193,12 @@ public final class FilePolicyStore implements PolicyStore {
         index.forEach(action);
     }
 
-    /** Returns the number of policies held. */
+    /** {@return the number of policies held} */
     public int size() {
         return index.size();
     }
 
-    /** Returns the directory. */
+    /** {@return the directory} */
     public Path directory() {
         return dir;
     }

@@ -97,12 +97,12 @@ public final class HttpsPolicyFetcher implements PolicyFetcher, AutoCloseable {
         this.parser = b.parser;
     }
 
-    /** Returns a new builder. */
+    /** {@return a new builder} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Returns a fetcher with every default: its own client, the JDK's roots, port 443. */
+    /** {@return a fetcher with every default: its own client, the JDK's roots, port 443} */
     public static HttpsPolicyFetcher create() {
         return builder().build();
     }
@@ -112,12 +112,16 @@ public final class HttpsPolicyFetcher implements PolicyFetcher, AutoCloseable {
         return client;
     }
 
-    /** Returns the body limit in bytes. */
+    /** {@return the body limit in bytes} */
     public int maxBodyBytes() {
         return maxBodyBytes;
     }
 
-    /** Returns the URL fetched for a domain, with an override's port if there is one. */
+    /**
+     * {@return the URL fetched for a domain, with an override's port if there is one}
+     *
+     * @param domain the policy domain
+     */
     public HttpUrl policyUrl(DomainName domain) {
         String host = domain.policyHost();
         InetSocketAddress override = overrides.get(host);

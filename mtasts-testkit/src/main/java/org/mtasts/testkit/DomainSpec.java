@@ -88,7 +88,7 @@ public final class DomainSpec {
         return new DomainSpec(DomainName.of(domain));
     }
 
-    /** Returns the domain name. */
+    /** {@return the domain name} */
     public DomainName domain() {
         return domain;
     }

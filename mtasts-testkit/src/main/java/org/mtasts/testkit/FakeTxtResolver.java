@@ -180,7 +180,7 @@ public final class FakeTxtResolver implements TxtResolver {
         return count == null ? 0 : count.get();
     }
 
-    /** Returns how many lookups were made in all. */
+    /** {@return how many lookups were made in all} */
     public long totalLookups() {
         synchronized (log) {
             return total;
@@ -188,8 +188,8 @@ public final class FakeTxtResolver implements TxtResolver {
     }
 
     /**
-     * Returns the names looked up, in order (normalized: lower case, no trailing dot), at most the
-     * last {@link MtaStsSandbox#LOG_LIMIT}.
+     * {@return the names looked up, in order (normalized: lower case, no trailing dot), at most the
+     * last {@link MtaStsSandbox#LOG_LIMIT}}
      */
     public List<String> lookupLog() {
         synchronized (log) {
@@ -248,7 +248,7 @@ public final class FakeTxtResolver implements TxtResolver {
             return f;
         }
 
-        /** Returns how many lookups are waiting for {@link #release()}. */
+        /** {@return how many lookups are waiting for {@link #release()}} */
         public synchronized int waiting() {
             return waiting.size();
         }

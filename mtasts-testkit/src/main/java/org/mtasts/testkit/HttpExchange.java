@@ -28,7 +28,17 @@ import org.jspecify.annotations.Nullable;
 public record HttpExchange(String host, boolean tls, @Nullable String sni, String method, String target,
         List<String> headers, int status) {
 
-    /** Validates and copies the components. */
+    /**
+     * Validates and copies the components.
+     *
+     * @param host the policy host that was connected to (by port)
+     * @param tls whether the request came over TLS
+     * @param sni the server name the client sent in the TLS handshake, or null (none, or plain HTTP)
+     * @param method the request method
+     * @param target the request target, as sent (control characters escaped)
+     * @param headers the request headers as {@code Name: value} lines (control characters escaped)
+     * @param status the status answered, or 0 if no response was sent
+     */
     public HttpExchange {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(method, "method");

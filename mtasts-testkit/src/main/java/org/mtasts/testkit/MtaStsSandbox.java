@@ -157,12 +157,12 @@ public final class MtaStsSandbox implements AutoCloseable {
         }
     }
 
-    /** Returns a builder for a new sandbox. */
+    /** {@return a builder for a new sandbox} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Returns the address of the DNS server: UDP and TCP on the same port of 127.0.0.1. */
+    /** {@return the address of the DNS server: UDP and TCP on the same port of 127.0.0.1} */
     public InetSocketAddress dnsAddress() {
         return dns.address();
     }
@@ -221,8 +221,8 @@ public final class MtaStsSandbox implements AutoCloseable {
     }
 
     /**
-     * Returns the SMTP sessions so far, oldest first (at most {@link #LOG_LIMIT}); sessions still
-     * running are included as they stand.
+     * {@return the SMTP sessions so far, oldest first (at most {@link #LOG_LIMIT}); sessions still
+     * running are included as they stand}
      */
     public List<SmtpSession> smtpSessions() {
         List<SmtpServer.Recorder> recorders;
@@ -289,39 +289,39 @@ public final class MtaStsSandbox implements AutoCloseable {
         }
     }
 
-    /** Returns the HTTP requests received so far, oldest first (at most {@link #LOG_LIMIT}). */
+    /** {@return the HTTP requests received so far, oldest first (at most {@link #LOG_LIMIT})} */
     public List<HttpExchange> httpExchanges() {
         synchronized (httpExchanges) {
             return List.copyOf(httpExchanges);
         }
     }
 
-    /** Returns the sandbox PKI. */
+    /** {@return the sandbox PKI} */
     public SandboxPki pki() {
         return pki;
     }
 
-    /** Returns a trust manager that trusts the sandbox CA only. */
+    /** {@return a trust manager that trusts the sandbox CA only} */
     public X509TrustManager trustManager() {
         return pki.trustManager();
     }
 
-    /** Returns the sandbox root CA certificate in PEM. */
+    /** {@return the sandbox root CA certificate in PEM} */
     public String caPem() {
         return pki.caPem();
     }
 
-    /** Returns a new client SSL context that trusts the sandbox CA only. */
+    /** {@return a new client SSL context that trusts the sandbox CA only} */
     public SSLContext clientSslContext() {
         return pki.clientSslContext();
     }
 
-    /** Returns the sandbox clock: certificate validity is relative to it. */
+    /** {@return the sandbox clock: certificate validity is relative to it} */
     public MutableClock clock() {
         return clock;
     }
 
-    /** Returns the sandbox domains. */
+    /** {@return the sandbox domains} */
     public Set<DomainName> domains() {
         return domains;
     }
@@ -367,7 +367,7 @@ public final class MtaStsSandbox implements AutoCloseable {
         dns.fault(DomainSpec.absolute(name), fault);
     }
 
-    /** Returns the DNS queries received so far, oldest first (at most {@link #LOG_LIMIT}). */
+    /** {@return the DNS queries received so far, oldest first (at most {@link #LOG_LIMIT})} */
     public List<DnsQuery> dnsQueries() {
         synchronized (dnsQueries) {
             return List.copyOf(dnsQueries);
@@ -375,7 +375,7 @@ public final class MtaStsSandbox implements AutoCloseable {
     }
 
     /**
-     * Returns unexpected errors inside the sandbox servers (bugs, not client misbehaviour). A test
+     * {@return unexpected errors inside the sandbox servers (bugs, not client misbehaviour)} A test
      * can assert that it is empty.
      */
     public List<Throwable> problems() {

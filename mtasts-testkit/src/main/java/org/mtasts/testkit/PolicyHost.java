@@ -28,7 +28,15 @@ public record PolicyHost(CertificateVariant certificate, int chainLength, boolea
     /** A valid certificate, a chain of two, HTTPS on. */
     public static final PolicyHost DEFAULT = new PolicyHost(CertificateVariant.VALID, 2, true);
 
-    /** Validates the components. */
+    /**
+     * Validates the components.
+     *
+     * @param certificate the certificate variant, for the name {@code mta-sts.<domain>}
+     * @param chainLength how many certificates the server sends (see {@link SandboxPki#issue(String,
+     *     CertificateVariant, int)})
+     * @param https false for a host that serves plain HTTP only: its HTTPS port accepts connections and
+     *     closes them at once
+     */
     public PolicyHost {
         Objects.requireNonNull(certificate, "certificate");
         if (chainLength < 1 || chainLength > 100) {
@@ -56,7 +64,7 @@ public record PolicyHost(CertificateVariant certificate, int chainLength, boolea
         return new PolicyHost(certificate, chainLength, https);
     }
 
-    /** Returns a copy that serves plain HTTP only: its HTTPS port closes every connection at once. */
+    /** {@return a copy that serves plain HTTP only: its HTTPS port closes every connection at once} */
     public PolicyHost withoutHttps() {
         return new PolicyHost(certificate, chainLength, false);
     }

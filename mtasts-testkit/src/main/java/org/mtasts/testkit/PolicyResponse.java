@@ -171,7 +171,7 @@ public final class PolicyResponse {
         return new PolicyResponse(status, contentType, body, framing, location, headers, dripBytes, dripInterval, fault);
     }
 
-    /** Returns a copy without a {@code Content-Type} header. */
+    /** {@return a copy without a {@code Content-Type} header} */
     public PolicyResponse withoutContentType() {
         return new PolicyResponse(status, null, body, framing, location, headers, dripBytes, dripInterval, fault);
     }
@@ -250,17 +250,17 @@ public final class PolicyResponse {
         return new PolicyResponse(status, contentType, body, framing, location, headers, dripBytes, dripInterval, fault);
     }
 
-    /** Returns the status code. */
+    /** {@return the status code} */
     public int status() {
         return status;
     }
 
-    /** Returns the {@code Content-Type} header, or empty if none is sent. */
+    /** {@return the {@code Content-Type} header, or empty if none is sent} */
     public Optional<String> contentType() {
         return Optional.ofNullable(contentType);
     }
 
-    /** Returns a copy of the body. */
+    /** {@return a copy of the body} */
     public byte[] body() {
         return body.clone();
     }
@@ -273,32 +273,32 @@ public final class PolicyResponse {
         return body;
     }
 
-    /** Returns the body framing. */
+    /** {@return the body framing} */
     public Framing framing() {
         return framing;
     }
 
-    /** Returns the {@code Location} header, or empty if none is sent. */
+    /** {@return the {@code Location} header, or empty if none is sent} */
     public Optional<String> location() {
         return Optional.ofNullable(location);
     }
 
-    /** Returns the extra headers, as {@code Name: value}. */
+    /** {@return the extra headers, as {@code Name: value}} */
     public List<String> headers() {
         return headers;
     }
 
-    /** Returns the bytes per drip tick, or 0 if the body is not dripped. */
+    /** {@return the bytes per drip tick, or 0 if the body is not dripped} */
     public int dripBytes() {
         return dripBytes;
     }
 
-    /** Returns the drip interval, or empty if the body is not dripped. */
+    /** {@return the drip interval, or empty if the body is not dripped} */
     public Optional<Duration> dripInterval() {
         return Optional.ofNullable(dripInterval);
     }
 
-    /** Returns the fault, or empty if the host behaves. */
+    /** {@return the fault, or empty if the host behaves} */
     public Optional<HttpFault> fault() {
         return Optional.ofNullable(fault);
     }

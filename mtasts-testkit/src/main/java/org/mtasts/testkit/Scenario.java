@@ -95,17 +95,17 @@ public enum Scenario {
         this.mistake = mistake;
     }
 
-    /** Returns the domain name, such as {@code good.example}. */
+    /** {@return the domain name, such as {@code good.example}} */
     public String domain() {
         return domain;
     }
 
-    /** Returns what is wrong with the domain, in one sentence ({@code none: ...} for {@link #GOOD}). */
+    /** {@return what is wrong with the domain, in one sentence ({@code none: ...} for {@link #GOOD})} */
     public String mistake() {
         return mistake;
     }
 
-    /** Returns a new spec of the domain as it starts. */
+    /** {@return a new spec of the domain as it starts} */
     public DomainSpec spec() {
         String mx1 = "mx1." + domain;
         String mx2 = "mx2." + domain;
@@ -165,7 +165,7 @@ public enum Scenario {
         return Optional.of(standard(policy("enforce", 604_800, mx2)).mxHost(SmtpHost.of(mx1)).mx(10, mx2));
     }
 
-    /** Returns the policy text the domain serves at start, or empty if it has no policy host. */
+    /** {@return the policy text the domain serves at start, or empty if it has no policy host} */
     public Optional<String> policyText() {
         PolicyResponse r = spec().policyResponse();
         return r == null ? Optional.empty() : Optional.of(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8));

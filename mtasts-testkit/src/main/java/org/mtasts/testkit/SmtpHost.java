@@ -29,7 +29,15 @@ import org.mtasts.core.DomainName;
 public record SmtpHost(String name, CertificateVariant certificate, int chainLength, boolean starttls,
         @Nullable SmtpFault fault) {
 
-    /** Validates and normalizes the components. */
+    /**
+     * Validates and normalizes the components.
+     *
+     * @param name the host name, normalized
+     * @param certificate the certificate variant presented after STARTTLS
+     * @param chainLength how many certificates the server sends
+     * @param starttls whether EHLO advertises STARTTLS (RFC 3207)
+     * @param fault a misbehaviour, or null
+     */
     public SmtpHost {
         name = DomainName.of(name).ascii();
         Objects.requireNonNull(certificate, "certificate");
@@ -68,7 +76,7 @@ public record SmtpHost(String name, CertificateVariant certificate, int chainLen
         return new SmtpHost(name, certificate, chainLength, starttls, fault);
     }
 
-    /** Returns a copy that does not offer STARTTLS. */
+    /** {@return a copy that does not offer STARTTLS} */
     public SmtpHost withoutStarttls() {
         return new SmtpHost(name, certificate, chainLength, false, fault);
     }

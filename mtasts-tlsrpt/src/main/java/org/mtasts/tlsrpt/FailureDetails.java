@@ -45,7 +45,18 @@ public record FailureDetails(ResultType resultType, @Nullable String sendingMtaI
         @Nullable String receivingMxHostname, @Nullable String receivingMxHelo, @Nullable String receivingIp,
         long failedSessionCount, @Nullable String additionalInformation, @Nullable String failureReasonCode) {
 
-    /** Checks the result type and the count. */
+    /**
+     * Checks the result type and the count.
+     *
+     * @param resultType {@code result-type}
+     * @param sendingMtaIp {@code sending-mta-ip}, or null
+     * @param receivingMxHostname {@code receiving-mx-hostname}, or null
+     * @param receivingMxHelo {@code receiving-mx-helo}, or null (optional in RFC 8460 §4.4)
+     * @param receivingIp {@code receiving-ip}, or null
+     * @param failedSessionCount {@code failed-session-count}
+     * @param additionalInformation {@code additional-information}, a URI, or null (optional)
+     * @param failureReasonCode {@code failure-reason-code}, or null
+     */
     public FailureDetails {
         Objects.requireNonNull(resultType, "resultType");
         if (failedSessionCount < 0) {
@@ -90,7 +101,7 @@ public record FailureDetails(ResultType resultType, @Nullable String sendingMtaI
         return new Builder(resultType);
     }
 
-    /** Returns a builder with this record's values (checked again on {@code build()}). */
+    /** {@return a builder with this record's values (checked again on {@code build()})} */
     public Builder newBuilder() {
         Builder b = new Builder(resultType);
         b.sendingMtaIp = sendingMtaIp;

@@ -22,14 +22,20 @@ import java.util.Objects;
  */
 public record PolicyResult(PolicyDetails policy, Summary summary, List<FailureDetails> failureDetails) {
 
-    /** Checks and copies the components. */
+    /**
+     * Checks and copies the components.
+     *
+     * @param policy {@code policy}
+     * @param summary {@code summary}
+     * @param failureDetails {@code failure-details}, empty when absent
+     */
     public PolicyResult {
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(summary, "summary");
         failureDetails = List.copyOf(failureDetails);
     }
 
-    /** Returns the sum of the failure details' {@code failed-session-count}, saturating. */
+    /** {@return the sum of the failure details' {@code failed-session-count}, saturating} */
     public long failedSessionCountSum() {
         long sum = 0;
         for (FailureDetails d : failureDetails) {

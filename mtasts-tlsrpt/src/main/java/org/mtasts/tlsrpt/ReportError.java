@@ -53,18 +53,27 @@ public record ReportError(Kind kind, String rule, String path, int line, int col
             this.rule = rule;
         }
 
-        /** Returns the stable kebab-case code. */
+        /** {@return the stable kebab-case code} */
         public String code() {
             return code;
         }
 
-        /** Returns the rule usually concerned. */
+        /** {@return the rule usually concerned} */
         public String rule() {
             return rule;
         }
     }
 
-    /** Checks the components. */
+    /**
+     * Checks the components.
+     *
+     * @param kind what went wrong
+     * @param rule the rule concerned, such as {@code RFC 8460 §4.4}
+     * @param path the JSON path where it went wrong ({@code $} for the whole input)
+     * @param line 1-based line in the JSON text, or 0 when unknown (for example inside gzip framing)
+     * @param column 1-based column, or 0 when unknown
+     * @param detail what exactly, in plain language, without the position and the rule
+     */
     public ReportError {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(rule, "rule");
@@ -75,7 +84,7 @@ public record ReportError(Kind kind, String rule, String path, int line, int col
         }
     }
 
-    /** Returns {@code kind().code()}. */
+    /** {@return {@code kind().code()}} */
     public String code() {
         return kind.code();
     }

@@ -35,7 +35,17 @@ import org.mtasts.core.ParseResult;
 public record ReportFilename(DomainName submitter, DomainName policyDomain, long beginTimestamp, long endTimestamp,
         @Nullable String uniqueId, ReportFormat format) {
 
-    /** Checks the components against the RFC 8460 §5.1 ABNF. */
+    /**
+     * Checks the components against the RFC 8460 §5.1 ABNF.
+     *
+     * @param submitter the domain of the report's {@code contact-info}, which RFC 8460 §5.1 calls
+     *     {@code sender} in the file name and §5.3 {@code TLS-Report-Submitter}
+     * @param policyDomain the policy domain reported on
+     * @param beginTimestamp start of the date range, Unix seconds
+     * @param endTimestamp end of the date range, Unix seconds
+     * @param uniqueId {@code 1*(ALPHA / DIGIT)} distinguishing reports of several sources, or null
+     * @param format plain or gzip
+     */
     public ReportFilename {
         Objects.requireNonNull(submitter, "submitter");
         Objects.requireNonNull(policyDomain, "policyDomain");

@@ -28,12 +28,12 @@ public enum ReportFormat {
         this.extension = extension;
     }
 
-    /** Returns the media type, such as {@code application/tlsrpt+gzip}. */
+    /** {@return the media type, such as {@code application/tlsrpt+gzip}} */
     public String mediaType() {
         return mediaType;
     }
 
-    /** Returns the file name extension without the leading dot: {@code json} or {@code json.gz}. */
+    /** {@return the file name extension without the leading dot: {@code json} or {@code json.gz}} */
     public String extension() {
         return extension;
     }

@@ -25,7 +25,14 @@ import org.jspecify.annotations.Nullable;
 public record ReportHeader(String organizationName, DateRange dateRange, @Nullable String contactInfo,
         String reportId) {
 
-    /** Checks that the required members are present. */
+    /**
+     * Checks that the required members are present.
+     *
+     * @param organizationName {@code organization-name}
+     * @param dateRange {@code date-range}
+     * @param contactInfo {@code contact-info}, or null when the sender wrote {@code null} or left it out
+     * @param reportId {@code report-id}
+     */
     public ReportHeader {
         Objects.requireNonNull(organizationName, "organizationName");
         Objects.requireNonNull(dateRange, "dateRange");

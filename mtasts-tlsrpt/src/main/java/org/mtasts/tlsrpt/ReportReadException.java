@@ -35,7 +35,7 @@ public final class ReportReadException extends IllegalArgumentException {
         this.error = error;
     }
 
-    /** Returns the error. */
+    /** {@return the error} */
     public ReportError error() {
         return error;
     }

@@ -117,40 +117,46 @@ public record ReportWarning(Kind kind, String path, String detail) {
             this.severity = severity;
         }
 
-        /** Returns the stable kebab-case code, such as {@code date-time-without-zone}. */
+        /** {@return the stable kebab-case code, such as {@code date-time-without-zone}} */
         public String code() {
             return code;
         }
 
-        /** Returns the rule concerned, such as {@code RFC 3339 §5.6}. */
+        /** {@return the rule concerned, such as {@code RFC 3339 §5.6}} */
         public String rule() {
             return rule;
         }
 
-        /** Returns whether this is a deviation or a notice. */
+        /** {@return whether this is a deviation or a notice} */
         public Severity severity() {
             return severity;
         }
     }
 
-    /** Checks the components. */
+    /**
+     * Checks the components.
+     *
+     * @param kind what kind of deviation
+     * @param path where: a JSON path starting with {@code $}, or a header name
+     * @param detail what exactly, in plain language, without the path and the rule
+     */
     public ReportWarning {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(detail, "detail");
     }
 
-    /** Returns {@code kind().code()}. */
+    /** {@return {@code kind().code()}} */
     public String code() {
         return kind.code();
     }
 
-    /** Returns {@code kind().rule()}. */
+    /** {@return {@code kind().rule()}} */
     public String rule() {
         return kind.rule();
     }
 
-    /** Returns whether a strict reader rejects the report for this. */
+    /** {@return whether a strict reader rejects the report for this} */
     public boolean isDeviation() {
         return kind.severity() == Severity.DEVIATION;
     }

@@ -68,7 +68,15 @@ public record TlsReport(String organizationName, DateRange dateRange, @Nullable 
             .thenComparing(FailureDetails::failureReasonCode, nullsFirst())
             .thenComparingLong(FailureDetails::failedSessionCount);
 
-    /** Checks and copies the components. */
+    /**
+     * Checks and copies the components.
+     *
+     * @param organizationName {@code organization-name}
+     * @param dateRange {@code date-range}
+     * @param contactInfo {@code contact-info}, or null when a received report lacks it
+     * @param reportId {@code report-id}
+     * @param policies {@code policies}
+     */
     public TlsReport {
         Objects.requireNonNull(organizationName, "organizationName");
         Objects.requireNonNull(dateRange, "dateRange");
@@ -88,12 +96,12 @@ public record TlsReport(String organizationName, DateRange dateRange, @Nullable 
                 header.reportId(), policies);
     }
 
-    /** Returns the top-level members other than {@code policies}. */
+    /** {@return the top-level members other than {@code policies}} */
     public ReportHeader header() {
         return new ReportHeader(organizationName, dateRange, contactInfo, reportId);
     }
 
-    /** Returns the sum of every policy's {@code total-successful-session-count}, saturating. */
+    /** {@return the sum of every policy's {@code total-successful-session-count}, saturating} */
     public long totalSuccessfulSessionCount() {
         long sum = 0;
         for (PolicyResult p : policies) {
@@ -102,7 +110,7 @@ public record TlsReport(String organizationName, DateRange dateRange, @Nullable 
         return sum;
     }
 
-    /** Returns the sum of every policy's {@code total-failure-session-count}, saturating. */
+    /** {@return the sum of every policy's {@code total-failure-session-count}, saturating} */
     public long totalFailureSessionCount() {
         long sum = 0;
         for (PolicyResult p : policies) {
@@ -111,7 +119,7 @@ public record TlsReport(String organizationName, DateRange dateRange, @Nullable 
         return sum;
     }
 
-    /** Returns the distinct {@code policy-domain} values, in order of first appearance. */
+    /** {@return the distinct {@code policy-domain} values, in order of first appearance} */
     public List<String> policyDomains() {
         Set<String> domains = new LinkedHashSet<>();
         for (PolicyResult p : policies) {
@@ -124,8 +132,8 @@ public record TlsReport(String organizationName, DateRange dateRange, @Nullable 
     }
 
     /**
-     * Returns the submitter: the domain of {@code contact-info}, which {@code TLS-Report-Submitter}
-     * and the §5.1 file name must carry (RFC 8460 §5.1, §5.3); empty if there is no usable address.
+     * {@return the submitter: the domain of {@code contact-info}, which {@code TLS-Report-Submitter}
+     * and the §5.1 file name must carry (RFC 8460 §5.1, §5.3); empty if there is no usable address}
      */
     public Optional<DomainName> submitter() {
         return contactInfo == null ? Optional.empty() : Optional.ofNullable(addressDomain(contactInfo));
@@ -182,7 +190,7 @@ public record TlsReport(String organizationName, DateRange dateRange, @Nullable 
         return result;
     }
 
-    /** Returns a builder for a report to send. */
+    /** {@return a builder for a report to send} */
     public static Builder builder() {
         return new Builder();
     }

@@ -123,22 +123,22 @@ public final class TlsReportReader {
         this.names = ReportParser.matcher(factory);
     }
 
-    /** Returns the tolerant reader with the default limits. */
+    /** {@return the tolerant reader with the default limits} */
     public static TlsReportReader lenient() {
         return LENIENT;
     }
 
-    /** Returns the strict reader (every deviation is an error) with the default limits. */
+    /** {@return the strict reader (every deviation is an error) with the default limits} */
     public static TlsReportReader strict() {
         return STRICT;
     }
 
-    /** Returns a builder, initially lenient with the default limits. */
+    /** {@return a builder, initially lenient with the default limits} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Returns a builder initialized with this reader's settings. */
+    /** {@return a builder initialized with this reader's settings} */
     public Builder newBuilder() {
         Builder b = new Builder();
         b.strict = strict;
@@ -152,7 +152,7 @@ public final class TlsReportReader {
         return b;
     }
 
-    /** Returns whether deviations are errors. */
+    /** {@return whether deviations are errors} */
     public boolean isStrict() {
         return strict;
     }
@@ -741,7 +741,11 @@ public final class TlsReportReader {
             return this;
         }
 
-        /** Builds the reader. */
+        /**
+         * Builds the reader.
+         *
+         * @return the reader
+         */
         public TlsReportReader build() {
             return new TlsReportReader(this);
         }

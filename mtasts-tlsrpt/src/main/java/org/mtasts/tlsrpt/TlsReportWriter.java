@@ -73,7 +73,7 @@ public final class TlsReportWriter {
 
     private TlsReportWriter() {}
 
-    /** Returns the writer. */
+    /** {@return the writer} */
     public static TlsReportWriter create() {
         return INSTANCE;
     }

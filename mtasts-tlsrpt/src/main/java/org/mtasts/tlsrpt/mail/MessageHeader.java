@@ -21,7 +21,12 @@ import java.util.Objects;
  */
 public record MessageHeader(String name, String value) {
 
-    /** Checks the components. */
+    /**
+     * Checks the components.
+     *
+     * @param name the field name as written
+     * @param value the field body, unfolded and decoded (may contain any character the sender wrote)
+     */
     public MessageHeader {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(value, "value");

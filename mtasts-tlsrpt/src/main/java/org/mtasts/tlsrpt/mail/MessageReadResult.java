@@ -38,13 +38,13 @@ public sealed interface MessageReadResult permits MessageReadResult.Received, Me
         INVALID
     }
 
-    /** Returns which outcome this is. */
+    /** {@return which outcome this is} */
     Kind kind();
 
-    /** Returns the message's top-level header fields, in order. */
+    /** {@return the message's top-level header fields, in order} */
     List<MessageHeader> headers();
 
-    /** Returns the warnings: the report's, then the message's. */
+    /** {@return the warnings: the report's, then the message's} */
     List<ReportWarning> warnings();
 
     /**
@@ -82,7 +82,15 @@ public sealed interface MessageReadResult permits MessageReadResult.Received, Me
      */
     record Received(TlsReport report, List<ReportWarning> warnings, List<MessageHeader> headers,
             @Nullable String fileName, String mediaType) implements MessageReadResult {
-        /** Checks and copies the components. */
+        /**
+         * Checks and copies the components.
+         *
+         * @param report the report
+         * @param warnings the report's and the message's warnings
+         * @param headers the top-level header fields
+         * @param fileName the attachment's file name, or null
+         * @param mediaType the attachment's media type, lower case
+         */
         public Received {
             Objects.requireNonNull(report, "report");
             Objects.requireNonNull(mediaType, "mediaType");
@@ -124,7 +132,13 @@ public sealed interface MessageReadResult permits MessageReadResult.Received, Me
      */
     record Invalid(ReportError error, List<ReportWarning> warnings, List<MessageHeader> headers)
             implements MessageReadResult {
-        /** Checks and copies the components. */
+        /**
+         * Checks and copies the components.
+         *
+         * @param error why
+         * @param warnings the warnings found before the error
+         * @param headers the top-level header fields (empty if the message could not be parsed)
+         */
         public Invalid {
             Objects.requireNonNull(error, "error");
             warnings = List.copyOf(warnings);

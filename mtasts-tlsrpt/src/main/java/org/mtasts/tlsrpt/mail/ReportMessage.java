@@ -83,12 +83,12 @@ public final class ReportMessage {
         this.fileName = fileName;
     }
 
-    /** Returns a builder. */
+    /** {@return a builder} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Returns the RFC 5322 message: CRLF line ends, 7-bit (the report in base64). */
+    /** {@return the RFC 5322 message: CRLF line ends, 7-bit (the report in base64)} */
     public byte[] toBytes() {
         return bytes.clone();
     }
@@ -103,27 +103,27 @@ public final class ReportMessage {
         out.write(bytes);
     }
 
-    /** Returns the Subject: {@code Report Domain: D Submitter: S Report-ID: <id>} (RFC 8460 §5.3). */
+    /** {@return the Subject: {@code Report Domain: D Submitter: S Report-ID: <id>} (RFC 8460 §5.3)} */
     public String subject() {
         return subject;
     }
 
-    /** Returns the Subject's Report-ID with its angle brackets. */
+    /** {@return the Subject's Report-ID with its angle brackets} */
     public String reportId() {
         return reportIdToken;
     }
 
-    /** Returns the attachment's file name (RFC 8460 §5.1). */
+    /** {@return the attachment's file name (RFC 8460 §5.1)} */
     public ReportFilename fileName() {
         return fileName;
     }
 
-    /** Returns the policy domain: {@code TLS-Report-Domain}. */
+    /** {@return the policy domain: {@code TLS-Report-Domain}} */
     public DomainName policyDomain() {
         return fileName.policyDomain();
     }
 
-    /** Returns the submitter: {@code TLS-Report-Submitter}, the domain of {@code contact-info}. */
+    /** {@return the submitter: {@code TLS-Report-Submitter}, the domain of {@code contact-info}} */
     public DomainName submitter() {
         return fileName.submitter();
     }

@@ -80,12 +80,12 @@ public final class ReportMessageReader {
         this.maxMessageBytes = b.maxMessageBytes;
     }
 
-    /** Returns a reader with the lenient report reader and the default limit. */
+    /** {@return a reader with the lenient report reader and the default limit} */
     public static ReportMessageReader create() {
         return builder().build();
     }
 
-    /** Returns a builder. */
+    /** {@return a builder} */
     public static Builder builder() {
         return new Builder();
     }
@@ -450,7 +450,11 @@ public final class ReportMessageReader {
             return this;
         }
 
-        /** Builds the reader. */
+        /**
+         * Builds the reader.
+         *
+         * @return the reader
+         */
         public ReportMessageReader build() {
             return new ReportMessageReader(this);
         }
