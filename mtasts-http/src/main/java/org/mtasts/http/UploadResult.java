@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * UploadResult result = uploader.upload(endpoint, gzippedReport, ReportUploader.Format.GZIP);
- * if (!result.delivered() && result.retryable()) {
+ * if (!result.isDelivered() && result.retryable()) {
  *     retryQueue.add(endpoint, nextAttemptWithBackoff());
  * }
  * }</pre>
@@ -36,7 +36,7 @@ public sealed interface UploadResult permits UploadResult.Delivered, UploadResul
     Kind kind();
 
     /** {@return whether the report was accepted} */
-    default boolean delivered() {
+    default boolean isDelivered() {
         return kind() == Kind.DELIVERED;
     }
 
