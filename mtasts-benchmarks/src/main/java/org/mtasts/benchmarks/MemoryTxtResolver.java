@@ -34,7 +34,7 @@ final class MemoryTxtResolver implements TxtResolver {
     }
 
     @Override
-    public CompletableFuture<TxtAnswer> lookupTxt(String name) {
+    public CompletableFuture<TxtAnswer> resolveTxtAsync(String name) {
         lookups.increment();
         CompletableFuture<TxtAnswer> answer = answers.get(name);
         return answer != null ? answer : NXDOMAIN;

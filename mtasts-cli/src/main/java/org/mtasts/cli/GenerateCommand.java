@@ -68,7 +68,7 @@ final class GenerateCommand implements Callable<Integer> {
             if (!existing.isValid()) {
                 throw new MtastsCli.UsageException(from + " is not a valid policy: " + existing.syntaxError().orElseThrow());
             }
-            builder = existing.orElseThrow().toBuilder();
+            builder = existing.orElseThrow().newBuilder();
         } else {
             builder = StsPolicy.builder();
         }

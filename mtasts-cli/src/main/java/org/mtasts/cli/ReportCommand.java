@@ -124,7 +124,7 @@ final class ReportCommand implements Runnable {
         out.put("column", e.column());
         out.put("rule", e.rule());
         out.put("code", e.code());
-        out.put("message", e.message());
+        out.put("message", e.detail());
         return out;
     }
 
@@ -164,7 +164,7 @@ final class ReportCommand implements Runnable {
                 for (ReportWarning w : loaded.warnings()) {
                     Map<String, Object> warning = Json.object();
                     warning.put("path", w.path());
-                    warning.put("message", w.message());
+                    warning.put("message", w.detail());
                     warnings.add(warning);
                 }
                 doc.put("warnings", warnings);
@@ -202,7 +202,7 @@ final class ReportCommand implements Runnable {
                 }
             }
             for (ReportWarning w : loaded.warnings()) {
-                out.println("  warning " + w.code() + " at " + w.path() + ": " + w.message());
+                out.println("  warning " + w.code() + " at " + w.path() + ": " + w.detail());
             }
         }
     }

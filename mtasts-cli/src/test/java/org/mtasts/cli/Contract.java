@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
-/** The CLI output contract of DESIGN.md, checked key by key. */
+/** The CLI output contract of the README ("Output contract"), checked key by key. */
 final class Contract {
     private Contract() {}
 

@@ -21,11 +21,21 @@ import java.util.Objects;
  * @param text the policy body as fetched (decoded text), for reports and diagnostics
  * @param fetchedAt when it was fetched (or last confirmed unchanged)
  * @param expiresAt when it stops being usable
+ * @since 0.1
  */
 public record CachedPolicy(DomainName domain, String recordId, StsPolicy policy, String text, Instant fetchedAt,
         Instant expiresAt) {
 
-    /** Validates the components. */
+    /**
+     * Validates the components.
+     *
+     * @param domain the policy domain
+     * @param recordId the {@code id} of the STS TXT record when the policy was fetched
+     * @param policy the parsed policy
+     * @param text the policy body as fetched (decoded text), for reports and diagnostics
+     * @param fetchedAt when it was fetched (or last confirmed unchanged)
+     * @param expiresAt when it stops being usable
+     */
     public CachedPolicy {
         Objects.requireNonNull(domain, "domain");
         Objects.requireNonNull(recordId, "recordId");

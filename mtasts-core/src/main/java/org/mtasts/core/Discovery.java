@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Immutable and thread-safe.
  *
  * @param <T> {@link StsRecord} or {@link TlsRptRecord}
+ * @since 0.1
  */
 public sealed interface Discovery<T> permits Discovery.Found, Discovery.Absent, Discovery.Multiple,
         Discovery.Invalid, Discovery.TemporaryFailure {
@@ -38,10 +39,10 @@ public sealed interface Discovery<T> permits Discovery.Found, Discovery.Absent, 
         TEMPORARY_FAILURE
     }
 
-    /** Returns which outcome this is. */
+    /** {@return which outcome this is} */
     Kind kind();
 
-    /** Returns the record if found, else empty. */
+    /** {@return the record if found, else empty} */
     default Optional<T> found() {
         return this instanceof Found<T> found ? Optional.of(found.record()) : Optional.empty();
     }
@@ -54,7 +55,12 @@ public sealed interface Discovery<T> permits Discovery.Found, Discovery.Absent, 
      * @param text its text, as published
      */
     record Found<T>(T record, String text) implements Discovery<T> {
-        /** Validates the components. */
+        /**
+         * Validates the components.
+         *
+         * @param record the parsed record
+         * @param text its text, as published
+         */
         public Found {
             Objects.requireNonNull(record, "record");
             Objects.requireNonNull(text, "text");
@@ -74,7 +80,12 @@ public sealed interface Discovery<T> permits Discovery.Found, Discovery.Absent, 
      * @param otherTexts the TXT records at the name that are not of this kind
      */
     record Absent<T>(String detail, List<String> otherTexts) implements Discovery<T> {
-        /** Validates and copies the components. */
+        /**
+         * Validates and copies the components.
+         *
+         * @param detail why: NXDOMAIN, NODATA, or which other TXT records were there
+         * @param otherTexts the TXT records at the name that are not of this kind
+         */
         public Absent {
             Objects.requireNonNull(detail, "detail");
             otherTexts = List.copyOf(otherTexts);
@@ -93,7 +104,11 @@ public sealed interface Discovery<T> permits Discovery.Found, Discovery.Absent, 
      * @param texts the records of the kind, as published
      */
     record Multiple<T>(List<String> texts) implements Discovery<T> {
-        /** Validates and copies the component. */
+        /**
+         * Validates and copies the component.
+         *
+         * @param texts the records of the kind, as published
+         */
         public Multiple {
             texts = List.copyOf(texts);
         }
@@ -112,7 +127,12 @@ public sealed interface Discovery<T> permits Discovery.Found, Discovery.Absent, 
      * @param text the record, as published
      */
     record Invalid<T>(SyntaxError error, String text) implements Discovery<T> {
-        /** Validates the components. */
+        /**
+         * Validates the components.
+         *
+         * @param error the first syntax error
+         * @param text the record, as published
+         */
         public Invalid {
             Objects.requireNonNull(error, "error");
             Objects.requireNonNull(text, "text");
@@ -132,7 +152,12 @@ public sealed interface Discovery<T> permits Discovery.Found, Discovery.Absent, 
      * @param cause the underlying exception, if any
      */
     record TemporaryFailure<T>(String detail, @Nullable Throwable cause) implements Discovery<T> {
-        /** Validates the component. */
+        /**
+         * Validates the component.
+         *
+         * @param detail what happened
+         * @param cause the underlying exception, if any
+         */
         public TemporaryFailure {
             Objects.requireNonNull(detail, "detail");
         }

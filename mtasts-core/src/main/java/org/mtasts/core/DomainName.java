@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc5321#section-4.1.2">RFC 5321 §4.1.2</a>
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8461#section-4.1">RFC 8461 §4.1</a>
+ * @since 0.1
  */
 public final class DomainName implements Comparable<DomainName> {
 
@@ -48,7 +49,7 @@ public final class DomainName implements Comparable<DomainName> {
     }
 
     /**
-     * Returns the normalized name.
+     * {@return the normalized name}
      *
      * @param name a host or domain name: A-labels or U-labels, any case, optional trailing dot
      * @throws IllegalArgumentException naming the input and the problem if it is not a valid name
@@ -310,17 +311,17 @@ public final class DomainName implements Comparable<DomainName> {
         return name;
     }
 
-    /** Returns the name: lower-case A-labels, no trailing dot. */
+    /** {@return the name: lower-case A-labels, no trailing dot} */
     public String ascii() {
         return name;
     }
 
-    /** Returns the name with A-labels converted to U-labels, for display. */
+    /** {@return the name with A-labels converted to U-labels, for display} */
     public String unicode() {
         return IDN.toUnicode(name, IDN.USE_STD3_ASCII_RULES);
     }
 
-    /** Returns the number of labels. */
+    /** {@return the number of labels} */
     public int labelCount() {
         int count = 1;
         for (int i = firstDot; i >= 0; i = name.indexOf('.', i + 1)) {
@@ -329,12 +330,12 @@ public final class DomainName implements Comparable<DomainName> {
         return count;
     }
 
-    /** Returns the leftmost label. */
+    /** {@return the leftmost label} */
     public String firstLabel() {
         return firstDot < 0 ? name : name.substring(0, firstDot);
     }
 
-    /** Returns the name without its leftmost label, or null for a single-label name. */
+    /** {@return the name without its leftmost label, or null for a single-label name} */
     public @Nullable DomainName parent() {
         return firstDot < 0 ? null : new DomainName(name.substring(firstDot + 1));
     }
@@ -351,13 +352,13 @@ public final class DomainName implements Comparable<DomainName> {
         return n > m + 1 && name.charAt(n - m - 1) == '.' && name.endsWith(other.name);
     }
 
-    /** Returns {@code mta-sts.<name>}, the policy host (RFC 8461 §3.2). */
+    /** {@return {@code mta-sts.<name>}, the policy host (RFC 8461 §3.2)} */
     public String policyHost() {
         return "mta-sts." + name;
     }
 
     /**
-     * Returns {@code _mta-sts.<name>}, where the STS TXT record lives (RFC 8461 §3.1). The string is
+     * {@return {@code _mta-sts.<name>}, where the STS TXT record lives (RFC 8461 §3.1)} The string is
      * computed once per instance, so repeated calls allocate nothing.
      */
     public String stsRecordName() {
@@ -369,7 +370,7 @@ public final class DomainName implements Comparable<DomainName> {
         return cached;
     }
 
-    /** Returns {@code _smtp._tls.<name>}, where the TLSRPT TXT record lives (RFC 8460 §3). */
+    /** {@return {@code _smtp._tls.<name>}, where the TLSRPT TXT record lives (RFC 8460 §3)} */
     public String tlsRptRecordName() {
         return "_smtp._tls." + name;
     }

@@ -16,10 +16,16 @@ import java.util.Objects;
  *
  * @param name the field name, as published
  * @param value the field value, as published (without surrounding whitespace)
+ * @since 0.1
  */
 public record Extension(String name, String value) {
 
-    /** Validates the components. */
+    /**
+     * Validates the components.
+     *
+     * @param name the field name, as published
+     * @param value the field value, as published (without surrounding whitespace)
+     */
     public Extension {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(value, "value");

@@ -22,10 +22,16 @@ import java.util.Objects;
  * @param wildcard whether the pattern starts with {@code *.}
  * @param domain the name after {@code *.}, or the whole name when not a wildcard
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8461#section-4.1">RFC 8461 §4.1</a>
+ * @since 0.1
  */
 public record MxPattern(boolean wildcard, DomainName domain) {
 
-    /** Validates the components. */
+    /**
+     * Validates the components.
+     *
+     * @param wildcard whether the pattern starts with {@code *.}
+     * @param domain the name after {@code *.}, or the whole name when not a wildcard
+     */
     public MxPattern {
         Objects.requireNonNull(domain, "domain");
     }
@@ -47,7 +53,7 @@ public record MxPattern(boolean wildcard, DomainName domain) {
     }
 
     /**
-     * Returns the pattern for a policy {@code mx} value.
+     * {@return the pattern for a policy {@code mx} value}
      *
      * @param text the value after {@code mx:}
      * @throws SyntaxErrorException if it breaks the grammar
@@ -118,7 +124,7 @@ public record MxPattern(boolean wildcard, DomainName domain) {
         return parsed instanceof ParseResult.Valid<DomainName> valid && matches(valid.value());
     }
 
-    /** Returns the wire form: {@code *.example.com} or {@code mx.example.com}. */
+    /** {@return the wire form: {@code *.example.com} or {@code mx.example.com}} */
     public String toText() {
         return wildcard ? "*." + domain : domain.toString();
     }

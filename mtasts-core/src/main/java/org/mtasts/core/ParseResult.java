@@ -26,6 +26,7 @@ import java.util.Optional;
  * <p>Immutable and thread-safe.
  *
  * @param <T> the type of the parsed value
+ * @since 0.1
  */
 public sealed interface ParseResult<T>
         permits ParseResult.Valid, ParseResult.Invalid, ParseResult.NotApplicable {
@@ -40,25 +41,25 @@ public sealed interface ParseResult<T>
         NOT_APPLICABLE
     }
 
-    /** Returns which outcome this is. */
+    /** {@return which outcome this is} */
     Kind kind();
 
-    /** Returns whether the text was valid. */
+    /** {@return whether the text was valid} */
     default boolean isValid() {
         return kind() == Kind.VALID;
     }
 
-    /** Returns the value if valid, else empty. */
+    /** {@return the value if valid, else empty} */
     Optional<T> toOptional();
 
     /**
-     * Returns the value if valid.
+     * {@return the value if valid}
      *
      * @throws SyntaxErrorException carrying the error if the text was invalid or not applicable
      */
     T orElseThrow();
 
-    /** Returns the error if invalid, or the reason if not applicable; empty if valid. */
+    /** {@return the error if invalid, or the reason if not applicable; empty if valid} */
     Optional<SyntaxError> syntaxError();
 
     /**
@@ -69,7 +70,12 @@ public sealed interface ParseResult<T>
      * @param warnings what was accepted but should be fixed, in input order
      */
     record Valid<T>(T value, List<ParseWarning> warnings) implements ParseResult<T> {
-        /** Validates and copies the components. */
+        /**
+         * Validates and copies the components.
+         *
+         * @param value the parsed value
+         * @param warnings what was accepted but should be fixed, in input order
+         */
         public Valid {
             Objects.requireNonNull(value, "value");
             warnings = List.copyOf(warnings);
@@ -113,7 +119,11 @@ public sealed interface ParseResult<T>
      * @param error the first error found
      */
     record Invalid<T>(SyntaxError error) implements ParseResult<T> {
-        /** Validates the component. */
+        /**
+         * Validates the component.
+         *
+         * @param error the first error found
+         */
         public Invalid {
             Objects.requireNonNull(error, "error");
         }
@@ -147,7 +157,11 @@ public sealed interface ParseResult<T>
      * @param reason why the text is not of that kind, positioned where it stops matching
      */
     record NotApplicable<T>(SyntaxError reason) implements ParseResult<T> {
-        /** Validates the component. */
+        /**
+         * Validates the component.
+         *
+         * @param reason why the text is not of that kind, positioned where it stops matching
+         */
         public NotApplicable {
             Objects.requireNonNull(reason, "reason");
         }

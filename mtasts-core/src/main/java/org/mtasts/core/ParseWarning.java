@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param line 1-based line
  * @param column 1-based column
  * @param detail a plain-language explanation, without the position
+ * @since 0.1
  */
 public record ParseWarning(String code, String rule, int line, int column, String detail) {
 
@@ -41,7 +42,15 @@ public record ParseWarning(String code, String rule, int line, int column, Strin
     /** Lenient mode: a blank line was skipped. */
     public static final String BLANK_LINE_SKIPPED = "blank-line-skipped";
 
-    /** Validates the components. */
+    /**
+     * Validates the components.
+     *
+     * @param code a stable kebab-case code such as {@code max-age-clamped}
+     * @param rule the citation, such as {@code RFC 8461 §3.2}
+     * @param line 1-based line
+     * @param column 1-based column
+     * @param detail a plain-language explanation, without the position
+     */
     public ParseWarning {
         Objects.requireNonNull(code, "code");
         Objects.requireNonNull(rule, "rule");
@@ -51,7 +60,7 @@ public record ParseWarning(String code, String rule, int line, int column, Strin
         }
     }
 
-    /** Returns the detail and the rule, without the position. */
+    /** {@return the detail and the rule, without the position} */
     public String message() {
         return detail + " (" + rule + ")";
     }

@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Immutable and thread-safe.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8461#section-5">RFC 8461 §5</a>
+ * @since 0.1
  */
 public enum PolicyMode {
     /** Refuse delivery to MX hosts that do not match or fail TLS validation. */
@@ -29,7 +30,7 @@ public enum PolicyMode {
         this.token = token;
     }
 
-    /** Returns the wire token: {@code enforce}, {@code testing} or {@code none}. */
+    /** {@return the wire token: {@code enforce}, {@code testing} or {@code none}} */
     public String token() {
         return token;
     }

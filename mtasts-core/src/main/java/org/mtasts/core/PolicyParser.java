@@ -46,6 +46,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Immutable and thread-safe.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8461#section-3.2">RFC 8461 §3.2</a>
+ * @since 0.1
  */
 public final class PolicyParser {
 
@@ -64,20 +65,20 @@ public final class PolicyParser {
         this.lenient = lenient;
     }
 
-    /** Returns the parser that follows the ABNF exactly; the one senders use. */
+    /** {@return the parser that follows the ABNF exactly; the one senders use} */
     public static PolicyParser strict() {
         return STRICT;
     }
 
     /**
-     * Returns a parser that also accepts a BOM, leading whitespace and blank lines, reporting each
-     * as a warning.
+     * {@return a parser that also accepts a BOM, leading whitespace and blank lines, reporting each
+     * as a warning}
      */
     public static PolicyParser lenient() {
         return LENIENT;
     }
 
-    /** Returns whether this parser tolerates the deviations listed in {@link #lenient()}. */
+    /** {@return whether this parser tolerates the deviations listed in {@link #lenient()}} */
     public boolean isLenient() {
         return lenient;
     }

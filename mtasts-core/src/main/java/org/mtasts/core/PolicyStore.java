@@ -19,6 +19,8 @@ import org.jspecify.annotations.Nullable;
  * CachedPolicy cached = store.get(DomainName.of("example.com"));
  * if (cached != null && !cached.isExpired(clock.instant())) { ... }
  * }</pre>
+ *
+ * @since 0.1
  */
 public interface PolicyStore {
 

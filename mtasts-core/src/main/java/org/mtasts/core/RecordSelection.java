@@ -74,7 +74,7 @@ public final class RecordSelection {
      * @return the selection
      */
     public static CompletableFuture<Discovery<StsRecord>> discoverSts(TxtResolver resolver, DomainName domain) {
-        return resolver.lookupTxt(domain.stsRecordName()).thenApply(RecordSelection::sts);
+        return resolver.resolveTxtAsync(domain.stsRecordName()).thenApply(RecordSelection::sts);
     }
 
     /**
@@ -85,7 +85,7 @@ public final class RecordSelection {
      * @return the selection
      */
     public static CompletableFuture<Discovery<TlsRptRecord>> discoverTlsRpt(TxtResolver resolver, DomainName domain) {
-        return resolver.lookupTxt(domain.tlsRptRecordName()).thenApply(RecordSelection::tlsRpt);
+        return resolver.resolveTxtAsync(domain.tlsRptRecordName()).thenApply(RecordSelection::tlsRpt);
     }
 
     private static <T> Discovery<T> fromAnswer(TxtAnswer answer, Function<List<String>, Discovery<T>> select) {

@@ -1,7 +1,6 @@
 package org.mtasts.core;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -27,16 +26,17 @@ import java.util.Objects;
  * <p>Immutable and thread-safe.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-3">RFC 8460 §3</a>
+ * @since 0.1
  */
 public sealed interface ReportUri permits ReportUri.Mailto, ReportUri.Https, ReportUri.Unsupported {
 
-    /** Returns the URI as published, with {@code %2C %21 %3B} decoded. */
+    /** {@return the URI as published, with {@code %2C %21 %3B} decoded} */
     String uri();
 
-    /** Returns the scheme in lower case. */
+    /** {@return the scheme in lower case} */
     String scheme();
 
-    /** Returns whether RFC 8460 defines delivery for this scheme ({@code mailto} or {@code https}). */
+    /** {@return whether RFC 8460 defines delivery for this scheme ({@code mailto} or {@code https})} */
     default boolean isSupported() {
         return !(this instanceof Unsupported);
     }
@@ -53,7 +53,7 @@ public sealed interface ReportUri permits ReportUri.Mailto, ReportUri.Https, Rep
         Objects.requireNonNull(uri, "uri");
         // RFC 8460 §3: ',', '!' and ';' are written %2C %21 %3B in a record; keep the decoded form.
         String decoded = TlsRptRecord.decodeRua(uri, 0, uri.length());
-        String problem = problem(decoded);
+        String problem = ReportUris.problem(decoded);
         if (problem != null) {
             throw new IllegalArgumentException("invalid report URI '" + Texts.printable(uri) + "': " + problem);
         }
@@ -61,46 +61,11 @@ public sealed interface ReportUri permits ReportUri.Mailto, ReportUri.Https, Rep
     }
 
     /**
-     * Returns why the text is not an absolute URI with a scheme (RFC 3986, as {@link URI} reads
-     * it), or null when it is one.
-     *
-     * @param uri the candidate, with {@code %2C %21 %3B} decoded
-     * @return the problem in plain language (no raw input), or null
-     */
-    static @org.jspecify.annotations.Nullable String problem(String uri) {
-        if (uri.isEmpty()) {
-            return "empty URI";
-        }
-        if (ReportUris.isPlainAbsolute(uri)) {
-            return null; // the common shapes, which java.net.URI accepts too: no need to build one
-        }
-        for (int i = 0; i < uri.length(); i++) {
-            char c = uri.charAt(i);
-            if (c <= 0x20 || c >= 0x7F) {
-                return "character " + Texts.describe(c) + " at index " + i + " is not allowed in a URI";
-            }
-        }
-        URI parsed;
-        try {
-            parsed = new URI(uri);
-        } catch (URISyntaxException e) {
-            return e.getReason() + " at index " + e.getIndex();
-        }
-        if (parsed.getScheme() == null) {
-            return "the URI has no scheme";
-        }
-        if (parsed.getRawSchemeSpecificPart() == null || parsed.getRawSchemeSpecificPart().isEmpty()) {
-            return "the URI has nothing after its scheme";
-        }
-        return null;
-    }
-
-    /**
      * Checks a URI given to a constructor: absolute, decoded, with the expected scheme (or, for
      * {@code expected == null}, with neither of the two supported schemes).
      */
     private static String checkedScheme(String uri, @org.jspecify.annotations.Nullable String expected) {
-        String problem = problem(uri);
+        String problem = ReportUris.problem(uri);
         if (problem != null) {
             throw new IllegalArgumentException("invalid report URI '" + Texts.printable(uri) + "': " + problem);
         }
@@ -132,6 +97,9 @@ public sealed interface ReportUri permits ReportUri.Mailto, ReportUri.Https, Rep
          *
          * @throws IllegalArgumentException if the URI is not a decoded {@code mailto:} URI, or the
          *     address is not its addr-spec
+         *
+         * @param uri the URI as published
+         * @param address the addr-spec (everything before {@code ?}), percent-decoded
          */
         public Mailto {
             Objects.requireNonNull(uri, "uri");
@@ -160,13 +128,13 @@ public sealed interface ReportUri permits ReportUri.Mailto, ReportUri.Https, Rep
             return "mailto";
         }
 
-        /** Returns whether the address looks like {@code local@domain}. */
+        /** {@return whether the address looks like {@code local@domain}} */
         public boolean hasAddress() {
             int at = address.lastIndexOf('@');
             return at > 0 && at < address.length() - 1;
         }
 
-        /** Returns the domain of the address, or empty text if there is none. */
+        /** {@return the domain of the address, or empty text if there is none} */
         public String domain() {
             int at = address.lastIndexOf('@');
             return at < 0 ? "" : address.substring(at + 1);
@@ -188,6 +156,8 @@ public sealed interface ReportUri permits ReportUri.Mailto, ReportUri.Https, Rep
          * Validates the component.
          *
          * @throws IllegalArgumentException if the URI is not a decoded {@code https:} URI
+         *
+         * @param uri the URI as published
          */
         public Https {
             Objects.requireNonNull(uri, "uri");
@@ -199,7 +169,7 @@ public sealed interface ReportUri permits ReportUri.Mailto, ReportUri.Https, Rep
             return "https";
         }
 
-        /** Returns the URI as a {@link URI}. */
+        /** {@return the URI as a {@link URI}} */
         public URI toUri() {
             return URI.create(uri);
         }
@@ -222,6 +192,9 @@ public sealed interface ReportUri permits ReportUri.Mailto, ReportUri.Https, Rep
          *
          * @throws IllegalArgumentException if the URI is not a decoded absolute URI, its scheme is
          *     {@code mailto} or {@code https}, or {@code scheme} is not its scheme in lower case
+         *
+         * @param uri the URI as published
+         * @param scheme the scheme in lower case
          */
         public Unsupported {
             Objects.requireNonNull(uri, "uri");

@@ -1,13 +1,16 @@
 package org.mtasts.core;
 
 import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Internal: the fast checks behind {@link ReportUri} (an interface cannot hold package-private
- * members): recognizing plain absolute URIs without {@link java.net.URI}, classifying a checked URI
- * and taking the address out of a {@code mailto:} URI.
+ * Internal: the checks behind {@link ReportUri} (an interface cannot hold package-private members):
+ * whether a text is an absolute URI at all, recognizing plain absolute URIs without {@link
+ * java.net.URI}, classifying a checked URI and taking the address out of a {@code mailto:} URI.
  */
 final class ReportUris {
 
@@ -32,6 +35,41 @@ final class ReportUris {
     }
 
     private ReportUris() {}
+
+    /**
+     * Returns why the text is not an absolute URI with a scheme (RFC 3986, as {@link URI} reads
+     * it), or null when it is one.
+     *
+     * @param uri the candidate, with {@code %2C %21 %3B} decoded
+     * @return the problem in plain language (no raw input), or null
+     */
+    static @Nullable String problem(String uri) {
+        if (uri.isEmpty()) {
+            return "empty URI";
+        }
+        if (isPlainAbsolute(uri)) {
+            return null; // the common shapes, which java.net.URI accepts too: no need to build one
+        }
+        for (int i = 0; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            if (c <= 0x20 || c >= 0x7F) {
+                return "character " + Texts.describe(c) + " at index " + i + " is not allowed in a URI";
+            }
+        }
+        URI parsed;
+        try {
+            parsed = new URI(uri);
+        } catch (URISyntaxException e) {
+            return e.getReason() + " at index " + e.getIndex();
+        }
+        if (parsed.getScheme() == null) {
+            return "the URI has no scheme";
+        }
+        if (parsed.getRawSchemeSpecificPart() == null || parsed.getRawSchemeSpecificPart().isEmpty()) {
+            return "the URI has nothing after its scheme";
+        }
+        return null;
+    }
 
     /**
      * Returns true for an absolute URI of the shapes report URIs take, {@code scheme:opaque} and
@@ -140,7 +178,7 @@ final class ReportUris {
     /**
      * Classifies a decoded URI by its scheme; the constructors check it.
      *
-     * @throws IllegalArgumentException if {@link ReportUri#problem} finds a problem
+     * @throws IllegalArgumentException if {@link #problem} finds a problem
      */
     static ReportUri classify(String uri) {
         int colon = uri.indexOf(':');

@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Immutable and thread-safe.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-4.3">RFC 8460 §4.3</a>
+ * @since 0.1
  */
 public final class ResultType {
 
@@ -79,17 +80,17 @@ public final class ResultType {
         return known != null ? known : new ResultType(token, false);
     }
 
-    /** Returns the eleven registered result types, in the order of RFC 8460 §4.3. */
+    /** {@return the eleven registered result types, in the order of RFC 8460 §4.3} */
     public static List<ResultType> registered() {
         return REGISTERED;
     }
 
-    /** Returns the token, such as {@code certificate-expired}. */
+    /** {@return the token, such as {@code certificate-expired}} */
     public String token() {
         return token;
     }
 
-    /** Returns whether the token is one of the eleven in the IANA registry. */
+    /** {@return whether the token is one of the eleven in the IANA registry} */
     public boolean isRegistered() {
         return registered;
     }
@@ -106,7 +107,7 @@ public final class ResultType {
         return equals(CERTIFICATE_NOT_TRUSTED) || equals(VALIDATION_FAILURE);
     }
 
-    /** Returns whether this is one of the MTA-STS policy types ({@code sts-*}). */
+    /** {@return whether this is one of the MTA-STS policy types ({@code sts-*})} */
     public boolean isStsPolicyFailure() {
         return this == STS_POLICY_FETCH_ERROR || this == STS_POLICY_INVALID || this == STS_WEBPKI_INVALID;
     }

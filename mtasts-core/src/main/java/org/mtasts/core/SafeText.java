@@ -16,6 +16,8 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>Thread-safe (stateless).
+ *
+ * @since 0.1
  */
 public final class SafeText {
 

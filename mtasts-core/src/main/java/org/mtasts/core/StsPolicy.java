@@ -33,6 +33,7 @@ import java.util.Set;
  * @param maxAge seconds the policy may be cached, 0 to {@link #MAX_AGE_LIMIT}
  * @param extensions unknown fields in published order, names unique
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8461#section-3.2">RFC 8461 §3.2</a>
+ * @since 0.1
  */
 public record StsPolicy(PolicyMode mode, List<MxPattern> mx, long maxAge, List<Extension> extensions) {
 
@@ -45,7 +46,14 @@ public record StsPolicy(PolicyMode mode, List<MxPattern> mx, long maxAge, List<E
     /** The field names the RFC defines; extensions may not use them. */
     static final Set<String> KNOWN_FIELDS = Set.of("version", "mode", "mx", "max_age");
 
-    /** Validates and copies the components. */
+    /**
+     * Validates and copies the components.
+     *
+     * @param mode the mode
+     * @param mx the mx patterns in published order (empty only in mode none)
+     * @param maxAge seconds the policy may be cached, 0 to {@link #MAX_AGE_LIMIT}
+     * @param extensions unknown fields in published order, names unique
+     */
     public StsPolicy {
         Objects.requireNonNull(mode, "mode");
         mx = List.copyOf(mx);
@@ -93,7 +101,7 @@ public record StsPolicy(PolicyMode mode, List<MxPattern> mx, long maxAge, List<E
         return PolicyParser.strict().parse(body);
     }
 
-    /** Returns {@link #maxAge()} as a duration. */
+    /** {@return {@link #maxAge()} as a duration} */
     public Duration maxAgeDuration() {
         return Duration.ofSeconds(maxAge);
     }
@@ -116,8 +124,8 @@ public record StsPolicy(PolicyMode mode, List<MxPattern> mx, long maxAge, List<E
     }
 
     /**
-     * Returns the canonical body: {@code version}, {@code mode}, each {@code mx}, {@code max_age},
-     * then the extensions, each line ending in CRLF (RFC 8461 §3.2).
+     * {@return the canonical body: {@code version}, {@code mode}, each {@code mx}, {@code max_age},
+     * then the extensions, each line ending in CRLF (RFC 8461 §3.2)}
      */
     public String toText() {
         StringBuilder out = new StringBuilder(64 + 32 * mx.size());
@@ -134,8 +142,8 @@ public record StsPolicy(PolicyMode mode, List<MxPattern> mx, long maxAge, List<E
     }
 
     /**
-     * Returns the lines of {@link #toText()} without terminators: the {@code policy-string} of a
-     * TLS-RPT report (RFC 8460 §4.4).
+     * {@return the lines of {@link #toText()} without terminators: the {@code policy-string} of a
+     * TLS-RPT report (RFC 8460 §4.4)}
      */
     public List<String> toLines() {
         List<String> lines = new ArrayList<>(4 + mx.size() + extensions.size());
@@ -151,13 +159,13 @@ public record StsPolicy(PolicyMode mode, List<MxPattern> mx, long maxAge, List<E
         return List.copyOf(lines);
     }
 
-    /** Returns a builder for a new policy. */
+    /** {@return a builder for a new policy} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Returns a builder initialized with this policy's values. */
-    public Builder toBuilder() {
+    /** {@return a builder initialized with this policy's values} */
+    public Builder newBuilder() {
         Builder b = new Builder().mode(mode).maxAge(maxAge);
         b.mx.addAll(mx);
         b.extensions.addAll(extensions);

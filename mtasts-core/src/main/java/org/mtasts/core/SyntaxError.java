@@ -26,10 +26,19 @@ import java.util.Objects;
  * @param line 1-based line
  * @param column 1-based column
  * @param detail a plain-language explanation, without the position
+ * @since 0.1
  */
 public record SyntaxError(Kind kind, int offset, int line, int column, String detail) {
 
-    /** Validates the components. */
+    /**
+     * Validates the components.
+     *
+     * @param kind what is wrong
+     * @param offset 0-based offset of the offending character
+     * @param line 1-based line
+     * @param column 1-based column
+     * @param detail a plain-language explanation, without the position
+     */
     public SyntaxError {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(detail, "detail");
@@ -39,17 +48,17 @@ public record SyntaxError(Kind kind, int offset, int line, int column, String de
         }
     }
 
-    /** Returns the stable kebab-case code of the kind, usable as a TLS-RPT failure-reason-code. */
+    /** {@return the stable kebab-case code of the kind, usable as a TLS-RPT failure-reason-code} */
     public String code() {
         return kind.code();
     }
 
-    /** Returns the citation of the rule that was broken, such as {@code RFC 8461 §3.2}. */
+    /** {@return the citation of the rule that was broken, such as {@code RFC 8461 §3.2}} */
     public String rule() {
         return kind.rule();
     }
 
-    /** Returns the detail and the rule, without the position. */
+    /** {@return the detail and the rule, without the position} */
     public String message() {
         return detail + " (" + kind.rule() + ")";
     }
@@ -148,12 +157,12 @@ public record SyntaxError(Kind kind, int offset, int line, int column, String de
             this.rule = rule;
         }
 
-        /** Returns the stable kebab-case code. */
+        /** {@return the stable kebab-case code} */
         public String code() {
             return code;
         }
 
-        /** Returns the citation, such as {@code RFC 8461 §3.2}. */
+        /** {@return the citation, such as {@code RFC 8461 §3.2}} */
         public String rule() {
             return rule;
         }

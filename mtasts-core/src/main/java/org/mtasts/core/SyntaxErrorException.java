@@ -15,6 +15,8 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Immutable and thread-safe.
+ *
+ * @since 0.1
  */
 public final class SyntaxErrorException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
@@ -32,7 +34,7 @@ public final class SyntaxErrorException extends IllegalArgumentException {
         this.error = error;
     }
 
-    /** Returns the error. */
+    /** {@return the error} */
     public SyntaxError error() {
         return error;
     }

@@ -29,6 +29,7 @@ import java.util.Objects;
  * @param rua the reporting URIs in published order (at least one)
  * @param extensions unknown fields in published order, names unique
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-3">RFC 8460 §3</a>
+ * @since 0.1
  */
 public record TlsRptRecord(List<ReportUri> rua, List<Extension> extensions) {
 
@@ -37,7 +38,12 @@ public record TlsRptRecord(List<ReportUri> rua, List<Extension> extensions) {
 
     private static final String PREFIX = "v=TLSRPTv1";
 
-    /** Validates and copies the components. */
+    /**
+     * Validates and copies the components.
+     *
+     * @param rua the reporting URIs in published order (at least one)
+     * @param extensions unknown fields in published order, names unique
+     */
     public TlsRptRecord {
         rua = List.copyOf(rua);
         extensions = List.copyOf(extensions);
@@ -72,7 +78,7 @@ public record TlsRptRecord(List<ReportUri> rua, List<Extension> extensions) {
         return of(list);
     }
 
-    /** Returns whether at least one destination uses {@code mailto} or {@code https}. */
+    /** {@return whether at least one destination uses {@code mailto} or {@code https}} */
     public boolean hasSupportedTarget() {
         for (ReportUri uri : rua) {
             if (uri.isSupported()) {
@@ -157,11 +163,11 @@ public record TlsRptRecord(List<ReportUri> rua, List<Extension> extensions) {
                     ReportUri uri = null;
                     String problem = null;
                     try {
-                        // The constructors check the URI (ReportUri.problem); checking it here first
+                        // The constructors check the URI (ReportUris.problem); checking it here first
                         // would walk it twice on the common path.
                         uri = u == ue ? null : ReportUris.classify(decoded);
                     } catch (IllegalArgumentException e) {
-                        problem = ReportUri.problem(decoded);
+                        problem = ReportUris.problem(decoded);
                         if (problem == null) {
                             problem = Texts.printable(String.valueOf(e.getMessage()));
                         }
@@ -258,8 +264,8 @@ public record TlsRptRecord(List<ReportUri> rua, List<Extension> extensions) {
     }
 
     /**
-     * Returns the canonical wire form: {@code v=TLSRPTv1; rua=URI,URI} (one merged rua field, with
-     * {@code , ! ;} escaped) then {@code ; name=value} per extension.
+     * {@return the canonical wire form: {@code v=TLSRPTv1; rua=URI,URI} (one merged rua field, with
+     * {@code , ! ;} escaped) then {@code ; name=value} per extension}
      */
     public String toText() {
         StringBuilder out = new StringBuilder(32 + 32 * rua.size());

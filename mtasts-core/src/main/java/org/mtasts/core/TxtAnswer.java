@@ -8,16 +8,19 @@ import org.jspecify.annotations.Nullable;
  * What a DNS lookup of TXT records at one name gave: {@link Records}, {@link NoRecords} (NXDOMAIN
  * or NODATA, which are permanent) or a {@link TemporaryFailure} (SERVFAIL, timeout, refused,
  * network error). Keeping the last two apart is what decides between "no policy" and "try again"
- * (RFC 8461 §3.1, §5; see {@code ANCHORS.md}).
+ * (RFC 8461 §3.1, §5); implementations that read a SERVFAIL as "no record" drop a domain's
+ * protection whenever its DNS has a bad moment.
  *
  * <pre>{@code
- * TxtAnswer answer = resolver.lookupTxt("_mta-sts.example.com").join();
+ * TxtAnswer answer = resolver.resolveTxtAsync("_mta-sts.example.com").join();
  * if (answer instanceof TxtAnswer.Records records) {
  *     Discovery<StsRecord> d = RecordSelection.sts(records.texts());
  * }
  * }</pre>
  *
  * <p>Immutable and thread-safe.
+ *
+ * @since 0.1
  */
 public sealed interface TxtAnswer permits TxtAnswer.Records, TxtAnswer.NoRecords, TxtAnswer.TemporaryFailure {
 
@@ -31,7 +34,7 @@ public sealed interface TxtAnswer permits TxtAnswer.Records, TxtAnswer.NoRecords
         TEMPORARY_FAILURE
     }
 
-    /** Returns which outcome this is. */
+    /** {@return which outcome this is} */
     Kind kind();
 
     /**
@@ -41,7 +44,12 @@ public sealed interface TxtAnswer permits TxtAnswer.Records, TxtAnswer.NoRecords
      *     (RFC 8461 §3.1), each byte mapped to one char (ISO-8859-1), so no byte is lost or replaced
      */
     record Records(List<String> texts) implements TxtAnswer {
-        /** Validates and copies the component. */
+        /**
+         * Validates and copies the component.
+         *
+         * @param texts one entry per TXT record: its character-strings joined with no separator
+         *     (RFC 8461 §3.1), each byte mapped to one char (ISO-8859-1), so no byte is lost or replaced
+         */
         public Records {
             texts = List.copyOf(texts);
         }
@@ -77,7 +85,12 @@ public sealed interface TxtAnswer permits TxtAnswer.Records, TxtAnswer.NoRecords
      * @param cause the underlying exception, if any
      */
     record TemporaryFailure(String detail, @Nullable Throwable cause) implements TxtAnswer {
-        /** Validates the component. */
+        /**
+         * Validates the component.
+         *
+         * @param detail what happened, for logs and reports (no raw network bytes)
+         * @param cause the underlying exception, if any
+         */
         public TemporaryFailure {
             Objects.requireNonNull(detail, "detail");
         }

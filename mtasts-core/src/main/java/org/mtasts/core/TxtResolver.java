@@ -25,15 +25,19 @@ import java.util.concurrent.CompletableFuture;
  *                 ? new TxtAnswer.Records(List.of("v=STSv1; id=1"))
  *                 : new TxtAnswer.NoRecords(true));
  * }</pre>
+ *
+ * @since 0.1
  */
 @FunctionalInterface
 public interface TxtResolver {
 
     /**
-     * Looks up the TXT records at an absolute name.
+     * Looks up the TXT records at an absolute name, without blocking. (Following the API's rule,
+     * a method named {@code fooAsync} returns a {@link CompletableFuture}; a blocking {@code foo},
+     * where there is one, returns the same answer directly.)
      *
      * @param name an absolute name, A-labels, no trailing dot
      * @return the answer; never completes exceptionally for DNS failures
      */
-    CompletableFuture<TxtAnswer> lookupTxt(String name);
+    CompletableFuture<TxtAnswer> resolveTxtAsync(String name);
 }

@@ -373,13 +373,13 @@ class CoreExamplesTest {
         TxtResolver resolver = fake;
         Discovery<StsRecord> d = null;
         // --- example (TxtAnswer)
-        TxtAnswer answer = resolver.lookupTxt("_mta-sts.example.com").join();
+        TxtAnswer answer = resolver.resolveTxtAsync("_mta-sts.example.com").join();
         if (answer instanceof TxtAnswer.Records records) {
             d = RecordSelection.sts(records.texts());
         }
         // ---
         assertThat(d).isNotNull();
         assertThat(d.found()).contains(StsRecord.of("1"));
-        assertThat(fake.lookupTxt("_mta-sts.other.example").join()).isEqualTo(new TxtAnswer.NoRecords(true));
+        assertThat(fake.resolveTxtAsync("_mta-sts.other.example").join()).isEqualTo(new TxtAnswer.NoRecords(true));
     }
 }

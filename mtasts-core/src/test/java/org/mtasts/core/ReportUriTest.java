@@ -153,17 +153,17 @@ class ReportUriTest {
     @MethodSource("plainAbsolute")
     void recognizesPlainAbsoluteUrisWithoutJavaNetUri(String text, boolean plain) {
         assertThat(ReportUris.isPlainAbsolute(text)).isEqualTo(plain);
-        assertThat(ReportUri.problem(text)).isEqualTo(referenceProblem(text));
+        assertThat(ReportUris.problem(text)).isEqualTo(referenceProblem(text));
     }
 
     /**
-     * The fast path is a subset of what {@link URI} accepts: {@link ReportUri#problem} gives the same
+     * The fast path is a subset of what {@link URI} accepts: {@link ReportUris#problem} gives the same
      * verdict and message as the reference, which always asks {@link URI}.
      */
     @Property
     @Label("RFC 8460 §3: the rua URI check gives java.net.URI's verdict and message")
     void problemAgreesWithJavaNetUri(@ForAll("uriSoup") String text) {
-        assertThat(ReportUri.problem(text)).isEqualTo(referenceProblem(text));
+        assertThat(ReportUris.problem(text)).isEqualTo(referenceProblem(text));
         if (ReportUris.isPlainAbsolute(text)) {
             assertThat(referenceProblem(text)).isNull();
         }

@@ -31,7 +31,7 @@ class StsPolicyTest {
     @Test
     @DisplayName("RFC 8461 §3.2: toText() writes the canonical CRLF form, toLines() the same lines")
     void canonicalText() {
-        StsPolicy p = ENFORCE.toBuilder().extension("note", "see https://x.example/ Grüße").build();
+        StsPolicy p = ENFORCE.newBuilder().extension("note", "see https://x.example/ Grüße").build();
         assertThat(p.toText()).isEqualTo("version: STSv1\r\nmode: enforce\r\nmx: mx1.example.com\r\n"
                 + "mx: *.mail.example.com\r\nmax_age: 86400\r\nnote: see https://x.example/ Grüße\r\n");
         assertThat(p.toLines()).containsExactly("version: STSv1", "mode: enforce", "mx: mx1.example.com",
@@ -183,7 +183,7 @@ class StsPolicyTest {
         policy.mx().forEach(p -> builder.mx(p.toText()));
         policy.extensions().forEach(e -> builder.extension(e.name(), e.value()));
         StsPolicy built = builder.build();
-        assertThat(built).isEqualTo(policy).isEqualTo(policy.toBuilder().build());
+        assertThat(built).isEqualTo(policy).isEqualTo(policy.newBuilder().build());
         assertThat(StsPolicy.parse(built.toText()).orElseThrow()).isEqualTo(built);
     }
 

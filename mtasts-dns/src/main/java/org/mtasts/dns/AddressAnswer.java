@@ -16,6 +16,8 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>Immutable and thread-safe.
+ *
+ * @since 0.1
  */
 public sealed interface AddressAnswer
         permits AddressAnswer.Addresses, AddressAnswer.NoAddresses, AddressAnswer.TemporaryFailure {
@@ -30,7 +32,7 @@ public sealed interface AddressAnswer
         TEMPORARY_FAILURE
     }
 
-    /** Returns which outcome this is. */
+    /** {@return which outcome this is} */
     Kind kind();
 
     /**
@@ -39,7 +41,11 @@ public sealed interface AddressAnswer
      * @param addresses the addresses, never empty
      */
     record Addresses(List<InetAddress> addresses) implements AddressAnswer {
-        /** Validates and copies the component. */
+        /**
+         * Validates and copies the component.
+         *
+         * @param addresses the addresses, never empty
+         */
         public Addresses {
             addresses = List.copyOf(addresses);
             if (addresses.isEmpty()) {
@@ -72,7 +78,12 @@ public sealed interface AddressAnswer
      * @param cause the underlying exception, if any
      */
     record TemporaryFailure(String detail, @Nullable Throwable cause) implements AddressAnswer {
-        /** Validates the component. */
+        /**
+         * Validates the component.
+         *
+         * @param detail what happened
+         * @param cause the underlying exception, if any
+         */
         public TemporaryFailure {
             Objects.requireNonNull(detail, "detail");
         }

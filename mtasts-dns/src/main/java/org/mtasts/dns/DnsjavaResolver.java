@@ -71,6 +71,8 @@ import org.xbill.DNS.lookup.ServerFailedException;
  * }</pre>
  *
  * <p>Thread-safe; share one instance.
+ *
+ * @since 0.1
  */
 public final class DnsjavaResolver implements TxtResolver {
 
@@ -90,7 +92,8 @@ public final class DnsjavaResolver implements TxtResolver {
 
     /**
      * Creates a resolver with the system's DNS servers and the defaults: the same as {@link
-     * #create()}, for {@link java.util.ServiceLoader} on the class path.
+     * #create()}, which code should call. This constructor is for {@link java.util.ServiceLoader}
+     * (the module's {@code provides} and {@code META-INF/services}).
      */
     public DnsjavaResolver() {
         this(new Builder());
@@ -110,21 +113,12 @@ public final class DnsjavaResolver implements TxtResolver {
         }
     }
 
-    /** Returns a resolver using the system's DNS servers and the defaults. */
+    /** {@return a resolver using the system's DNS servers and the defaults} */
     public static DnsjavaResolver create() {
         return builder().build();
     }
 
-    /**
-     * Returns {@link #create()}: the provider method used by {@link java.util.ServiceLoader}.
-     *
-     * @return a resolver with the defaults
-     */
-    public static DnsjavaResolver provider() {
-        return create();
-    }
-
-    /** Returns a builder. */
+    /** {@return a builder} */
     public static Builder builder() {
         return new Builder();
     }
@@ -139,7 +133,7 @@ public final class DnsjavaResolver implements TxtResolver {
      * @throws IllegalArgumentException if the name is not a valid DNS name
      */
     @Override
-    public CompletableFuture<TxtAnswer> lookupTxt(String name) {
+    public CompletableFuture<TxtAnswer> resolveTxtAsync(String name) {
         Name query = absolute(name);
         return lookup(txtSession, query, Type.TXT).handle((result, failure) -> {
             if (failure != null) {
@@ -157,13 +151,13 @@ public final class DnsjavaResolver implements TxtResolver {
     }
 
     /**
-     * Blocking form of {@link #lookupTxt(String)}.
+     * Blocking form of {@link #resolveTxtAsync(String)}.
      *
      * @param name an absolute name
      * @return the answer
      */
     public TxtAnswer resolveTxt(String name) {
-        return join(lookupTxt(name));
+        return join(resolveTxtAsync(name));
     }
 
     /**
@@ -173,7 +167,7 @@ public final class DnsjavaResolver implements TxtResolver {
      * @return hosts ordered by preference (ties in server order), null MX, implicit MX, no domain, or a
      *     temporary failure; never completes exceptionally for a DNS failure
      */
-    public CompletableFuture<MxAnswer> lookupMx(DomainName domain) {
+    public CompletableFuture<MxAnswer> resolveMxAsync(DomainName domain) {
         Objects.requireNonNull(domain, "domain");
         return lookup(cachedSession, absolute(domain.ascii()), Type.MX).handle((result, failure) -> {
             if (failure != null) {
@@ -189,13 +183,13 @@ public final class DnsjavaResolver implements TxtResolver {
     }
 
     /**
-     * Blocking form of {@link #lookupMx(DomainName)}.
+     * Blocking form of {@link #resolveMxAsync(DomainName)}.
      *
      * @param domain the domain
      * @return the answer
      */
     public MxAnswer resolveMx(DomainName domain) {
-        return join(lookupMx(domain));
+        return join(resolveMxAsync(domain));
     }
 
     /**
@@ -204,7 +198,7 @@ public final class DnsjavaResolver implements TxtResolver {
      * @param host the host
      * @return IPv4 then IPv6 addresses, no addresses, or a temporary failure
      */
-    public CompletableFuture<AddressAnswer> lookupAddresses(DomainName host) {
+    public CompletableFuture<AddressAnswer> resolveAddressesAsync(DomainName host) {
         Objects.requireNonNull(host, "host");
         Name query = absolute(host.ascii());
         CompletableFuture<AddressAnswer> v4 = lookup(cachedSession, query, Type.A).handle(this::toAddresses);
@@ -213,13 +207,13 @@ public final class DnsjavaResolver implements TxtResolver {
     }
 
     /**
-     * Blocking form of {@link #lookupAddresses(DomainName)}.
+     * Blocking form of {@link #resolveAddressesAsync(DomainName)}.
      *
      * @param host the host
      * @return the answer
      */
     public AddressAnswer resolveAddresses(DomainName host) {
-        return join(lookupAddresses(host));
+        return join(resolveAddressesAsync(host));
     }
 
     private CompletableFuture<LookupResult> lookup(LookupSession session, Name name, int type) {
@@ -565,7 +559,11 @@ public final class DnsjavaResolver implements TxtResolver {
             return this;
         }
 
-        /** Builds the resolver. */
+        /**
+         * Builds the resolver.
+         *
+         * @return the resolver
+         */
         public DnsjavaResolver build() {
             return new DnsjavaResolver(this);
         }

@@ -18,6 +18,8 @@ import org.mtasts.core.DomainName;
  * }</pre>
  *
  * <p>Immutable and thread-safe.
+ *
+ * @since 0.1
  */
 public sealed interface MxAnswer
         permits MxAnswer.Hosts, MxAnswer.NullMx, MxAnswer.Implicit, MxAnswer.NoDomain, MxAnswer.TemporaryFailure {
@@ -36,7 +38,7 @@ public sealed interface MxAnswer
         TEMPORARY_FAILURE
     }
 
-    /** Returns which outcome this is. */
+    /** {@return which outcome this is} */
     Kind kind();
 
     /**
@@ -47,7 +49,12 @@ public sealed interface MxAnswer
      * @param ignored MX targets that are not valid host names, or a null MX mixed with real ones
      */
     record Hosts(List<MxHost> hosts, List<String> ignored) implements MxAnswer {
-        /** Validates and copies the components. */
+        /**
+         * Validates and copies the components.
+         *
+         * @param hosts the MX hosts, never empty
+         * @param ignored MX targets that are not valid host names, or a null MX mixed with real ones
+         */
         public Hosts {
             hosts = List.copyOf(hosts);
             ignored = List.copyOf(ignored);
@@ -76,7 +83,11 @@ public sealed interface MxAnswer
      * @param domain the domain, which is its own MX host
      */
     record Implicit(DomainName domain) implements MxAnswer {
-        /** Validates the component. */
+        /**
+         * Validates the component.
+         *
+         * @param domain the domain, which is its own MX host
+         */
         public Implicit {
             Objects.requireNonNull(domain, "domain");
         }
@@ -102,7 +113,12 @@ public sealed interface MxAnswer
      * @param cause the underlying exception, if any
      */
     record TemporaryFailure(String detail, @Nullable Throwable cause) implements MxAnswer {
-        /** Validates the component. */
+        /**
+         * Validates the component.
+         *
+         * @param detail what happened
+         * @param cause the underlying exception, if any
+         */
         public TemporaryFailure {
             Objects.requireNonNull(detail, "detail");
         }

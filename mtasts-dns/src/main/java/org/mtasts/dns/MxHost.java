@@ -16,10 +16,16 @@ import org.mtasts.core.DomainName;
  *
  * @param host the exchange host name
  * @param preference the preference; lower is tried first
+ * @since 0.1
  */
 public record MxHost(DomainName host, int preference) {
 
-    /** Validates the components. */
+    /**
+     * Validates the components.
+     *
+     * @param host the exchange host name
+     * @param preference the preference; lower is tried first
+     */
     public MxHost {
         Objects.requireNonNull(host, "host");
         if (preference < 0 || preference > 0xFFFF) {

@@ -141,7 +141,7 @@ class DnsjavaResolverTest {
         assertThat(dns.resolveTxt("nodata.example.test")).isEqualTo(new TxtAnswer.NoRecords(false));
         DnsjavaResolver cached = DnsjavaResolver.builder().server(sandbox.dnsAddress())
                 .timeout(Duration.ofSeconds(2)).retries(0).cacheTxt(true).build();
-        // DEPENDENCIES.md §1(d): with a cache, NODATA is an empty result once, then NoSuchRRSetException.
+        // dnsjava with a cache: NODATA is an empty result the first time, then NoSuchRRSetException.
         assertThat(cached.resolveTxt("nodata.example.test")).isEqualTo(new TxtAnswer.NoRecords(false));
         assertThat(cached.resolveTxt("nodata.example.test")).isEqualTo(new TxtAnswer.NoRecords(false));
     }
@@ -167,7 +167,7 @@ class DnsjavaResolverTest {
     @DisplayName("A silent server is a temporary failure within the configured timeout")
     void silentServerTimesOut() throws Exception {
         DnsjavaResolver quick = resolverFor(Duration.ofMillis(300), Duration.ofSeconds(10));
-        TxtAnswer answer = quick.lookupTxt("_mta-sts.silent.example.test").get(5, TimeUnit.SECONDS);
+        TxtAnswer answer = quick.resolveTxtAsync("_mta-sts.silent.example.test").get(5, TimeUnit.SECONDS);
         assertThat(answer).isInstanceOf(TxtAnswer.TemporaryFailure.class);
         assertThat(((TxtAnswer.TemporaryFailure) answer).detail()).isEqualTo("timeout");
     }
@@ -176,7 +176,7 @@ class DnsjavaResolverTest {
     @DisplayName("The overall deadline bounds a lookup even when the per-query timeout is long")
     void deadlineBoundsTheLookup() throws Exception {
         DnsjavaResolver bounded = resolverFor(Duration.ofSeconds(30), Duration.ofMillis(300));
-        TxtAnswer answer = bounded.lookupTxt("_mta-sts.silent.example.test").get(5, TimeUnit.SECONDS);
+        TxtAnswer answer = bounded.resolveTxtAsync("_mta-sts.silent.example.test").get(5, TimeUnit.SECONDS);
         assertThat(answer).isInstanceOf(TxtAnswer.TemporaryFailure.class);
         assertThat(((TxtAnswer.TemporaryFailure) answer).detail()).isEqualTo("timeout");
     }
@@ -185,9 +185,9 @@ class DnsjavaResolverTest {
     @DisplayName("Answers with a wrong id or garbage are temporary failures")
     void wrongIdAndGarbageAreTemporary() throws Exception {
         DnsjavaResolver quick = resolverFor(Duration.ofMillis(300), Duration.ofSeconds(10));
-        assertThat(quick.lookupTxt("_mta-sts.wrongid.example.test").get(5, TimeUnit.SECONDS))
+        assertThat(quick.resolveTxtAsync("_mta-sts.wrongid.example.test").get(5, TimeUnit.SECONDS))
                 .isInstanceOf(TxtAnswer.TemporaryFailure.class);
-        assertThat(quick.lookupTxt("_mta-sts.garbage.example.test").get(5, TimeUnit.SECONDS))
+        assertThat(quick.resolveTxtAsync("_mta-sts.garbage.example.test").get(5, TimeUnit.SECONDS))
                 .isInstanceOf(TxtAnswer.TemporaryFailure.class);
     }
 
@@ -226,7 +226,7 @@ class DnsjavaResolverTest {
     @Test
     @DisplayName("RFC 8461 §3.1: a CNAME loop is a failure, not a hang")
     void cnameLoopIsTemporaryFailure() throws Exception {
-        TxtAnswer answer = dns.lookupTxt("_mta-sts.loop1.example.test").get(5, TimeUnit.SECONDS);
+        TxtAnswer answer = dns.resolveTxtAsync("_mta-sts.loop1.example.test").get(5, TimeUnit.SECONDS);
         assertThat(answer).isInstanceOf(TxtAnswer.TemporaryFailure.class);
         assertThat(((TxtAnswer.TemporaryFailure) answer).detail()).startsWith("CNAME");
     }
@@ -236,7 +236,7 @@ class DnsjavaResolverTest {
     void overlongChainIsTemporaryFailure() throws Exception {
         DnsjavaResolver shortChains = DnsjavaResolver.builder().server(sandbox.dnsAddress())
                 .retries(0).maxCnameChain(1).build();
-        TxtAnswer answer = shortChains.lookupTxt("_mta-sts.alias.example.test").get(5, TimeUnit.SECONDS);
+        TxtAnswer answer = shortChains.resolveTxtAsync("_mta-sts.alias.example.test").get(5, TimeUnit.SECONDS);
         assertThat(answer).isInstanceOf(TxtAnswer.TemporaryFailure.class);
         assertThat(((TxtAnswer.TemporaryFailure) answer).detail()).startsWith("CNAME");
     }
@@ -270,10 +270,10 @@ class DnsjavaResolverTest {
     @Test
     @DisplayName("An invalid name is a caller error, reported as IllegalArgumentException")
     void invalidNameIsRejected() {
-        assertThatThrownBy(() -> dns.lookupTxt("a..b")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> dns.resolveTxtAsync("a..b")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("empty label");
-        assertThatThrownBy(() -> dns.lookupTxt("a b.test")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> dns.lookupTxt("x\n.test")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> dns.resolveTxtAsync("a b.test")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> dns.resolveTxtAsync("x\n.test")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageNotContaining("\n");
     }
 
@@ -326,7 +326,7 @@ class DnsjavaResolverTest {
     void concurrentLookups() {
         List<CompletableFuture<TxtAnswer>> futures = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
-            futures.add(dns.lookupTxt(i % 2 == 0 ? "_mta-sts.example.test" : "_mta-sts.split.example.test"));
+            futures.add(dns.resolveTxtAsync(i % 2 == 0 ? "_mta-sts.example.test" : "_mta-sts.split.example.test"));
         }
         for (int i = 0; i < futures.size(); i++) {
             assertThat(texts(futures.get(i).join())).hasSize(1);

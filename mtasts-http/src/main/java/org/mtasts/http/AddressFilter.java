@@ -48,6 +48,8 @@ import java.net.InetAddress;
  * }</pre>
  *
  * <p>Implementations must be safe for concurrent use by many threads, and must not block.
+ *
+ * @since 0.1
  */
 @FunctionalInterface
 public interface AddressFilter {

@@ -3,8 +3,9 @@ package org.mtasts.http;
 /**
  * How the policy fetcher treats the {@code Content-Type} of a policy response. RFC 8461 §3.2 says
  * the policy is served as {@code text/plain}; real servers sometimes send something else (see
- * EFForg/starttls-backend#191), and the RFC's sentence about parameters is garbled (ambiguity A2
- * in the checklist), so the check is a setting.
+ * EFForg/starttls-backend#191), and the same section's sentence about the type's parameters (a
+ * charset, "other parameters") can be read more than one way, so the check is a setting. Every
+ * mode honours a {@code charset} parameter and ignores the others.
  *
  * <pre>{@code
  * HttpsPolicyFetcher checker = HttpsPolicyFetcher.builder()
@@ -15,6 +16,7 @@ package org.mtasts.http;
  * <p>Immutable and thread-safe.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8461#section-3.2">RFC 8461 §3.2</a>
+ * @since 0.1
  */
 public enum ContentTypeCheck {
     /**

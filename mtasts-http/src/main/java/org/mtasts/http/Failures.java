@@ -18,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  * Maps an exception from OkHttp or the JDK to a {@link FetchFailure}. The cause chain is walked,
  * certificate causes first, because a handshake wraps them: an expired certificate arrives as an
  * {@code SSLHandshakeException} caused by a {@code CertPathValidatorException} caused by a {@code
- * CertificateExpiredException} (DEPENDENCIES.md §2 and §4).
+ * CertificateExpiredException} (as the JDK's PKIX trust manager reports it; {@code
+ * HttpsPolicyFetcherTest} shows each case).
  */
 final class Failures {
     private static final int MAX_DEPTH = 20;

@@ -19,6 +19,7 @@ import org.mtasts.core.ResultType;
  * <p>Immutable and thread-safe.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-4.3.2.2">RFC 8460 §4.3.2.2</a>
+ * @since 0.1
  */
 public enum FetchFailure {
     /** The policy host's certificate (or one in its chain) has expired (RFC 8461 §3.3). */
@@ -63,22 +64,22 @@ public enum FetchFailure {
         this.rule = rule;
     }
 
-    /** Returns the stable kebab-case failure-reason code, such as {@code certificate-expired}. */
+    /** {@return the stable kebab-case failure-reason code, such as {@code certificate-expired}} */
     public String code() {
         return code;
     }
 
-    /** Returns the TLS-RPT result type: {@code sts-webpki-invalid} or {@code sts-policy-fetch-error}. */
+    /** {@return the TLS-RPT result type: {@code sts-webpki-invalid} or {@code sts-policy-fetch-error}} */
     public ResultType resultType() {
         return resultType;
     }
 
-    /** Returns the rule that applies, such as {@code RFC 8461 §3.3}. */
+    /** {@return the rule that applies, such as {@code RFC 8461 §3.3}} */
     public String rule() {
         return rule;
     }
 
-    /** Returns whether this is a WebPKI failure of the policy host's certificate. */
+    /** {@return whether this is a WebPKI failure of the policy host's certificate} */
     public boolean isWebPki() {
         return resultType == ResultType.STS_WEBPKI_INVALID;
     }

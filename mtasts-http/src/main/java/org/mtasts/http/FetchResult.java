@@ -25,6 +25,7 @@ import org.mtasts.core.SyntaxError;
  * <p>Immutable and thread-safe.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8461#section-3.3">RFC 8461 §3.3</a>
+ * @since 0.1
  */
 public sealed interface FetchResult
         permits FetchResult.Fetched, FetchResult.NotServed, FetchResult.Invalid, FetchResult.Failed {
@@ -41,20 +42,20 @@ public sealed interface FetchResult
         FAILED
     }
 
-    /** Returns which outcome this is. */
+    /** {@return which outcome this is} */
     Kind kind();
 
     /**
-     * Returns the TLS-RPT result type to report: null for {@link Fetched}; {@code
+     * {@return the TLS-RPT result type to report: null for {@link Fetched}; {@code
      * sts-policy-invalid} for {@link Invalid}; {@code sts-webpki-invalid} or {@code
-     * sts-policy-fetch-error} otherwise.
+     * sts-policy-fetch-error} otherwise}
      */
     @Nullable ResultType resultType();
 
-    /** Returns a stable failure-reason code for TLS-RPT, or null for {@link Fetched}. */
+    /** {@return a stable failure-reason code for TLS-RPT, or null for {@link Fetched}} */
     @Nullable String failureReasonCode();
 
-    /** Returns a one-line description without raw control characters from the network. */
+    /** {@return a one-line description without raw control characters from the network} */
     String detail();
 
     /**
@@ -67,7 +68,14 @@ public sealed interface FetchResult
      */
     record Fetched(StsPolicy policy, String text, List<ParseWarning> parseWarnings, List<String> fetchWarnings)
             implements FetchResult {
-        /** Validates and copies the components. */
+        /**
+         * Validates and copies the components.
+         *
+         * @param policy the policy
+         * @param text the body as decoded text (the exact bytes are UTF-8 unless a charset said otherwise)
+         * @param parseWarnings what the policy parser accepted but flagged (a clamped max_age, say)
+         * @param fetchWarnings what the fetch accepted but flagged (a wrong content type in lenient mode)
+         */
         public Fetched {
             Objects.requireNonNull(policy, "policy");
             Objects.requireNonNull(text, "text");
@@ -138,7 +146,12 @@ public sealed interface FetchResult
      * @param text the body as decoded text (invalid bytes replaced), for reports
      */
     record Invalid(SyntaxError error, String text) implements FetchResult {
-        /** Validates the components. */
+        /**
+         * Validates the components.
+         *
+         * @param error the first syntax error, with line and column
+         * @param text the body as decoded text (invalid bytes replaced), for reports
+         */
         public Invalid {
             Objects.requireNonNull(error, "error");
             Objects.requireNonNull(text, "text");
@@ -175,7 +188,13 @@ public sealed interface FetchResult
      * @param cause the exception, if any
      */
     record Failed(FetchFailure failure, String detail, @Nullable Throwable cause) implements FetchResult {
-        /** Validates the components. */
+        /**
+         * Validates the components.
+         *
+         * @param failure why, with its result type and code
+         * @param detail what happened, escaped (no raw control characters)
+         * @param cause the exception, if any
+         */
         public Failed {
             Objects.requireNonNull(failure, "failure");
             Objects.requireNonNull(detail, "detail");

@@ -60,6 +60,8 @@ import org.mtasts.core.PolicyStore;
  *
  * <p>Thread-safe; share one instance (and one per directory: two stores on one directory do not
  * see each other's writes until reopened).
+ *
+ * @since 0.1
  */
 public final class FilePolicyStore implements PolicyStore {
 
@@ -191,12 +193,12 @@ public final class FilePolicyStore implements PolicyStore {
         index.forEach(action);
     }
 
-    /** Returns the number of policies held. */
+    /** {@return the number of policies held} */
     public int size() {
         return index.size();
     }
 
-    /** Returns the directory. */
+    /** {@return the directory} */
     public Path directory() {
         return dir;
     }

@@ -42,7 +42,7 @@ import org.mtasts.core.SyntaxError;
  *   <li>only status 200 is a policy; its media type must be {@code text/plain} ({@link
  *       ContentTypeCheck}); its {@code charset} is honoured;</li>
  *   <li>the body is capped while it streams, whatever its framing, at {@link
- *       #DEFAULT_MAX_BODY_SIZE} bytes (64 KiB: 65536 accepted, 65537 rejected);</li>
+ *       #DEFAULT_MAX_BODY_BYTES} bytes (64 KiB: 65536 accepted, 65537 rejected);</li>
  *   <li>one deadline, {@link #DEFAULT_TIMEOUT} (one minute), covers DNS, connect, TLS, the server
  *       and the body, so a slow drip ends too;</li>
  *   <li>the policy host's addresses pass an {@link AddressFilter} ({@link
@@ -68,6 +68,7 @@ import org.mtasts.core.SyntaxError;
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8461#section-3.3">RFC 8461 §3.3</a>
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8461#section-7">RFC 8461 §7</a>
+ * @since 0.1
  */
 public final class HttpsPolicyFetcher implements PolicyFetcher, AutoCloseable {
 
@@ -75,14 +76,14 @@ public final class HttpsPolicyFetcher implements PolicyFetcher, AutoCloseable {
     public static final String PATH = "/.well-known/mta-sts.txt";
 
     /** The default body limit: 64 KiB, the size RFC 8461 §3.3 suggests. */
-    public static final int DEFAULT_MAX_BODY_SIZE = 64 * 1024;
+    public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
     /** The default overall deadline: one minute, as RFC 8461 §3.3 suggests. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(1);
 
     private final OkHttpClient client;
     private final boolean ownsClient;
-    private final int maxBodySize;
+    private final int maxBodyBytes;
     private final ContentTypeCheck contentTypeCheck;
     private final PolicyParser parser;
     private final Map<String, InetSocketAddress> overrides;
@@ -91,17 +92,17 @@ public final class HttpsPolicyFetcher implements PolicyFetcher, AutoCloseable {
         this.ownsClient = b.client == null;
         this.overrides = Map.copyOf(b.overrides);
         this.client = Clients.derive(b.client, b.trustManager, b.timeout, overrides, b.addressFilter);
-        this.maxBodySize = b.maxBodySize;
+        this.maxBodyBytes = b.maxBodyBytes;
         this.contentTypeCheck = b.contentTypeCheck;
         this.parser = b.parser;
     }
 
-    /** Returns a new builder. */
+    /** {@return a new builder} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Returns a fetcher with every default: its own client, the JDK's roots, port 443. */
+    /** {@return a fetcher with every default: its own client, the JDK's roots, port 443} */
     public static HttpsPolicyFetcher create() {
         return builder().build();
     }
@@ -111,12 +112,16 @@ public final class HttpsPolicyFetcher implements PolicyFetcher, AutoCloseable {
         return client;
     }
 
-    /** Returns the body limit in bytes. */
-    public int maxBodySize() {
-        return maxBodySize;
+    /** {@return the body limit in bytes} */
+    public int maxBodyBytes() {
+        return maxBodyBytes;
     }
 
-    /** Returns the URL fetched for a domain, with an override's port if there is one. */
+    /**
+     * {@return the URL fetched for a domain, with an override's port if there is one}
+     *
+     * @param domain the policy domain
+     */
     public HttpUrl policyUrl(DomainName domain) {
         String host = domain.policyHost();
         InetSocketAddress override = overrides.get(host);
@@ -179,16 +184,16 @@ public final class HttpsPolicyFetcher implements PolicyFetcher, AutoCloseable {
         }
         ResponseBody body = response.body();
         long declared = body.contentLength();
-        if (declared > maxBodySize) {
+        if (declared > maxBodyBytes) {
             return new FetchResult.Failed(FetchFailure.TOO_LARGE, "Content-Length " + declared
-                    + " exceeds the limit of " + maxBodySize + " bytes (RFC 8461 §3.3)", null);
+                    + " exceeds the limit of " + maxBodyBytes + " bytes (RFC 8461 §3.3)", null);
         }
         BufferedSource source = body.source();
         // RFC 8461 §3.3: a size limit, enforced on the bytes as they arrive (chunked or not): at most
-        // maxBodySize + 1 bytes are ever buffered, whatever Content-Length claimed.
-        if (source.request(maxBodySize + 1L)) {
+        // maxBodyBytes + 1 bytes are ever buffered, whatever Content-Length claimed.
+        if (source.request(maxBodyBytes + 1L)) {
             return new FetchResult.Failed(FetchFailure.TOO_LARGE,
-                    "the body exceeds the limit of " + maxBodySize + " bytes (RFC 8461 §3.3)", null);
+                    "the body exceeds the limit of " + maxBodyBytes + " bytes (RFC 8461 §3.3)", null);
         }
         byte[] bytes = source.readByteArray();
         return parse(bytes, charset, warnings);
@@ -276,7 +281,7 @@ public final class HttpsPolicyFetcher implements PolicyFetcher, AutoCloseable {
         private @Nullable OkHttpClient client;
         private @Nullable X509TrustManager trustManager;
         private Duration timeout = DEFAULT_TIMEOUT;
-        private int maxBodySize = DEFAULT_MAX_BODY_SIZE;
+        private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
         private ContentTypeCheck contentTypeCheck = ContentTypeCheck.STRICT;
         private PolicyParser parser = PolicyParser.strict();
         private final Map<String, InetSocketAddress> overrides = new HashMap<>();
@@ -328,11 +333,11 @@ public final class HttpsPolicyFetcher implements PolicyFetcher, AutoCloseable {
          * @param bytes 1 to 16 MiB
          * @return this builder
          */
-        public Builder maxBodySize(int bytes) {
+        public Builder maxBodyBytes(int bytes) {
             if (bytes < 1 || bytes > 16 * 1024 * 1024) {
-                throw new IllegalArgumentException("maxBodySize " + bytes + " is not in 1..16777216");
+                throw new IllegalArgumentException("maxBodyBytes " + bytes + " is not in 1..16777216");
             }
-            this.maxBodySize = bytes;
+            this.maxBodyBytes = bytes;
             return this;
         }
 

@@ -31,6 +31,8 @@ import org.mtasts.core.PolicyStore;
  * }</pre>
  *
  * <p>Thread-safe; share one instance.
+ *
+ * @since 0.1
  */
 public final class InMemoryPolicyStore implements PolicyStore {
 
@@ -96,12 +98,12 @@ public final class InMemoryPolicyStore implements PolicyStore {
         map.values().forEach(action);
     }
 
-    /** Returns the number of entries. */
+    /** {@return the number of entries} */
     public int size() {
         return map.size();
     }
 
-    /** Returns the bound. */
+    /** {@return the bound} */
     public int maxEntries() {
         return maxEntries;
     }

@@ -21,6 +21,8 @@ import org.mtasts.core.DomainName;
  * }</pre>
  *
  * <p>Implementations must be thread-safe; share one instance.
+ *
+ * @since 0.1
  */
 @FunctionalInterface
 public interface PolicyFetcher {

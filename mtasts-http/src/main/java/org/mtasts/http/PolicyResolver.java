@@ -158,7 +158,7 @@ final class PolicyResolver {
 
     private CompletableFuture<TxtAnswer> lookup(DomainName domain) {
         try {
-            CompletableFuture<TxtAnswer> future = txt.lookupTxt(domain.stsRecordName());
+            CompletableFuture<TxtAnswer> future = txt.resolveTxtAsync(domain.stsRecordName());
             return future != null ? future : CompletableFuture.completedFuture(
                     new TxtAnswer.TemporaryFailure("the TXT resolver returned no future", null));
         } catch (RuntimeException e) {

@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * UploadResult result = uploader.upload(endpoint, gzippedReport, ReportUploader.Format.GZIP);
- * if (!result.delivered() && result.retryable()) {
+ * if (!result.isDelivered() && result.retryable()) {
  *     retryQueue.add(endpoint, nextAttemptWithBackoff());
  * }
  * }</pre>
@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Immutable and thread-safe.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-5.4">RFC 8460 §5.4</a>
+ * @since 0.1
  */
 public sealed interface UploadResult permits UploadResult.Delivered, UploadResult.Rejected, UploadResult.Failed {
 
@@ -31,18 +32,18 @@ public sealed interface UploadResult permits UploadResult.Delivered, UploadResul
         FAILED
     }
 
-    /** Returns which outcome this is. */
+    /** {@return which outcome this is} */
     Kind kind();
 
-    /** Returns whether the report was accepted. */
-    default boolean delivered() {
+    /** {@return whether the report was accepted} */
+    default boolean isDelivered() {
         return kind() == Kind.DELIVERED;
     }
 
-    /** Returns whether trying again later makes sense (false once delivered). */
+    /** {@return whether trying again later makes sense (false once delivered)} */
     boolean retryable();
 
-    /** Returns a one-line description without raw control characters. */
+    /** {@return a one-line description without raw control characters} */
     String detail();
 
     /**
@@ -75,7 +76,13 @@ public sealed interface UploadResult permits UploadResult.Delivered, UploadResul
      * @param detail the status and the start of the response body, escaped
      */
     record Rejected(int status, boolean retryable, String detail) implements UploadResult {
-        /** Validates the components. */
+        /**
+         * Validates the components.
+         *
+         * @param status the status
+         * @param retryable true for 408, 425, 429 and 5xx, which may pass; false for 3xx and other 4xx
+         * @param detail the status and the start of the response body, escaped
+         */
         public Rejected {
             Objects.requireNonNull(detail, "detail");
         }
@@ -94,7 +101,13 @@ public sealed interface UploadResult permits UploadResult.Delivered, UploadResul
      * @param cause the exception, if any
      */
     record Failed(Reason reason, String detail, @Nullable Throwable cause) implements UploadResult {
-        /** Validates the components. */
+        /**
+         * Validates the components.
+         *
+         * @param reason what failed
+         * @param detail what happened, escaped
+         * @param cause the exception, if any
+         */
         public Failed {
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(detail, "detail");
@@ -137,7 +150,7 @@ public sealed interface UploadResult permits UploadResult.Delivered, UploadResul
             this.retryable = retryable;
         }
 
-        /** Returns whether trying again later makes sense. */
+        /** {@return whether trying again later makes sense} */
         public boolean retryable() {
             return retryable;
         }

@@ -137,7 +137,7 @@ class HttpExamplesTest {
                 if (uri instanceof ReportUri.Https https) {
                     UploadResult r = uploader.upload(https, new byte[] {0x1f, (byte) 0x8b}, ReportUploader.Format.GZIP);
                     // Loopback: rejected by the default address filter before any connection, not worth retrying.
-                    assertThat(!r.delivered() && !r.retryable()).isTrue();
+                    assertThat(!r.isDelivered() && !r.retryable()).isTrue();
                 }
             }
         }

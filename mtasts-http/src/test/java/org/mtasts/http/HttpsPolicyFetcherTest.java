@@ -58,7 +58,7 @@ class HttpsPolicyFetcherTest {
         MtaStsSandbox.Builder b = MtaStsSandbox.builder()
                 .domain(DomainSpec.of("var.test").policy(POLICY))
                 .domain(DomainSpec.of("target.test").policy(POLICY))
-                .domain(DomainSpec.of("http-only.test").policy(POLICY).policyHost(PolicyHost.DEFAULT.httpOnly()));
+                .domain(DomainSpec.of("http-only.test").policy(POLICY).policyHost(PolicyHost.DEFAULT.withoutHttps()));
         for (CertificateVariant variant : CertificateVariant.values()) {
             b.domain(DomainSpec.of(certDomain(variant)).policy(POLICY)
                     .policyHost(PolicyHost.DEFAULT.withCertificate(variant)));
@@ -329,8 +329,8 @@ class HttpsPolicyFetcherTest {
     @Test
     @DisplayName("RFC 8461 §3.3: the size limit is a setting")
     void theSizeLimitIsASetting() {
-        try (HttpsPolicyFetcher small = fetcherBuilder().maxBodySize(100).build()) {
-            assertThat(small.maxBodySize()).isEqualTo(100);
+        try (HttpsPolicyFetcher small = fetcherBuilder().maxBodyBytes(100).build()) {
+            assertThat(small.maxBodyBytes()).isEqualTo(100);
             sandbox.policyResponse("var.test", PolicyResponse.ok(policyOfSize(100)));
             assertThat(small.fetch(VAR)).isInstanceOf(FetchResult.Fetched.class);
             sandbox.policyResponse("var.test", PolicyResponse.ok(policyOfSize(101)).withFraming(PolicyResponse.Framing.CHUNKED));
@@ -443,7 +443,7 @@ class HttpsPolicyFetcherTest {
         try (HttpsPolicyFetcher plain = HttpsPolicyFetcher.create()) {
             assertThat(plain.policyUrl(DomainName.of("Bücher.Example.")).toString())
                     .isEqualTo("https://mta-sts.xn--bcher-kva.example/.well-known/mta-sts.txt");
-            assertThat(plain.maxBodySize()).isEqualTo(65_536);
+            assertThat(plain.maxBodyBytes()).isEqualTo(65_536);
         }
     }
 
@@ -521,7 +521,7 @@ class HttpsPolicyFetcherTest {
     @DisplayName("builder settings are validated eagerly")
     void builderValidatesEagerly() {
         HttpsPolicyFetcher.Builder b = HttpsPolicyFetcher.builder();
-        assertThatIllegalArgumentException().isThrownBy(() -> b.maxBodySize(0)).withMessage("maxBodySize 0 is not in 1..16777216");
+        assertThatIllegalArgumentException().isThrownBy(() -> b.maxBodyBytes(0)).withMessage("maxBodyBytes 0 is not in 1..16777216");
         assertThatIllegalArgumentException().isThrownBy(() -> b.timeout(Duration.ZERO)).withMessage("timeout PT0S is not in (0, 1h]");
         assertThatIllegalArgumentException().isThrownBy(() -> b.addressOverride("h", InetSocketAddress.createUnresolved("x", 1)))
                 .withMessageContaining("unresolved");

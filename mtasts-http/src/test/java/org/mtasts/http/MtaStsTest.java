@@ -323,7 +323,7 @@ class MtaStsTest {
     }
 
     @Test
-    @DisplayName("ambiguity A5: a temporary DNS failure without a cache is a temporary failure without fallback")
+    @DisplayName("RFC 8461 §3.1, §5 (silent on it): a temporary DNS failure without a cache is a temporary failure without fallback")
     void aTemporaryDnsFailureWithoutCacheIsATemporaryFailure() {
         dns.temporaryFailure(RECORD, "SERVFAIL");
 

@@ -42,7 +42,7 @@ import org.mtasts.dns.DnsjavaResolver;
 import org.mtasts.testkit.CertificateVariant;
 import org.mtasts.testkit.DomainSpec;
 import org.mtasts.testkit.MtaStsSandbox;
-import org.mtasts.testkit.MxHost;
+import org.mtasts.testkit.SmtpHost;
 
 /**
  * The handshake-time MX check (issue 13, point 7) in a Netty client: an {@code SslHandler} on the
@@ -62,11 +62,11 @@ class MxSessionNettyTest {
         String testing = "version: STSv1\nmode: testing\nmx: mx1.testing.test\nmax_age: 86400\n";
         sandbox = MtaStsSandbox.builder()
                 .domain(DomainSpec.of("good.test").stsRecord("v=STSv1; id=1").policy(enforce)
-                        .mx(10, MxHost.of("mx1.good.test")))
+                        .mx(10, SmtpHost.of("mx1.good.test")))
                 .domain(DomainSpec.of("expired.test").stsRecord("v=STSv1; id=1").policy(enforce)
-                        .mx(10, MxHost.of("mx1.expired.test").withCertificate(CertificateVariant.EXPIRED)))
+                        .mx(10, SmtpHost.of("mx1.expired.test").withCertificate(CertificateVariant.EXPIRED)))
                 .domain(DomainSpec.of("testing.test").stsRecord("v=STSv1; id=1").policy(testing)
-                        .mx(10, MxHost.of("mx1.testing.test").withCertificate(CertificateVariant.WRONG_HOST)))
+                        .mx(10, SmtpHost.of("mx1.testing.test").withCertificate(CertificateVariant.WRONG_HOST)))
                 .start();
         DnsjavaResolver dns = DnsjavaResolver.builder().server(sandbox.dnsAddress()).timeout(Duration.ofMillis(500))
                 .retries(0).build();

@@ -23,7 +23,7 @@ import org.mtasts.dns.DnsjavaResolver;
 import org.mtasts.testkit.CertificateVariant;
 import org.mtasts.testkit.DomainSpec;
 import org.mtasts.testkit.MtaStsSandbox;
-import org.mtasts.testkit.MxHost;
+import org.mtasts.testkit.SmtpHost;
 import org.mtasts.testkit.PolicyResponse;
 import org.mtasts.testkit.SmtpSession;
 import org.mtasts.tlsrpt.FailureDetails;
@@ -59,25 +59,25 @@ class MxSessionTest {
     static void start() {
         sandbox = MtaStsSandbox.builder()
                 .domain(DomainSpec.of("good.test").stsRecord("v=STSv1; id=1").policy(policy("enforce", "mx1.good.test"))
-                        .mx(10, MxHost.of("mx1.good.test")))
+                        .mx(10, SmtpHost.of("mx1.good.test")))
                 .domain(DomainSpec.of("other.test").stsRecord("v=STSv1; id=1").policy(policy("enforce", "mx1.other.test"))
-                        .mx(10, MxHost.of("mx1.other.test")))
+                        .mx(10, SmtpHost.of("mx1.other.test")))
                 .domain(DomainSpec.of("expired.test").stsRecord("v=STSv1; id=1")
                         .policy(policy("enforce", "mx1.expired.test"))
-                        .mx(10, MxHost.of("mx1.expired.test").withCertificate(CertificateVariant.EXPIRED)))
+                        .mx(10, SmtpHost.of("mx1.expired.test").withCertificate(CertificateVariant.EXPIRED)))
                 .domain(DomainSpec.of("testing.test").stsRecord("v=STSv1; id=1")
                         .policy(policy("testing", "mx1.testing.test"))
-                        .mx(10, MxHost.of("mx1.testing.test").withCertificate(CertificateVariant.EXPIRED)))
+                        .mx(10, SmtpHost.of("mx1.testing.test").withCertificate(CertificateVariant.EXPIRED)))
                 .domain(DomainSpec.of("nostarttls.test").stsRecord("v=STSv1; id=1")
                         .policy(policy("enforce", "mx1.nostarttls.test"))
-                        .mx(10, MxHost.of("mx1.nostarttls.test").withoutStarttls()))
+                        .mx(10, SmtpHost.of("mx1.nostarttls.test").withoutStarttls()))
                 .domain(DomainSpec.of("mismatch.test").stsRecord("v=STSv1; id=1")
                         .policy(policy("enforce", "mx1.mismatch.test"))
-                        .mx(10, MxHost.of("mx2.mismatch.test")).mx(20, MxHost.of("mx1.mismatch.test")))
+                        .mx(10, SmtpHost.of("mx2.mismatch.test")).mx(20, SmtpHost.of("mx1.mismatch.test")))
                 .domain(DomainSpec.of("nopolicy.test")
-                        .mx(10, MxHost.of("mx1.nopolicy.test").withCertificate(CertificateVariant.WRONG_HOST)))
+                        .mx(10, SmtpHost.of("mx1.nopolicy.test").withCertificate(CertificateVariant.WRONG_HOST)))
                 .domain(DomainSpec.of("flaky.test").stsRecord("v=STSv1; id=1").policy(policy("enforce", "mx1.flaky.test"))
-                        .mx(10, MxHost.of("mx1.flaky.test")))
+                        .mx(10, SmtpHost.of("mx1.flaky.test")))
                 .start();
         dns = DnsjavaResolver.builder().server(sandbox.dnsAddress()).timeout(Duration.ofMillis(500)).retries(0).build();
         aggregator = ReportAggregator.builder().organizationName("Sender Test").contactInfo("tlsrpt@sender.test")
@@ -209,7 +209,7 @@ class MxSessionTest {
         DomainName flaky = DomainName.of("flaky.test");
         assertThat(sts.resolve(flaky)).isInstanceOf(PolicyResolution.Active.class);
         sandbox.update(DomainSpec.of("flaky.test").stsRecord("v=STSv1; id=2")
-                .policyResponse(PolicyResponse.status(500)).mx(10, MxHost.of("mx1.flaky.test")));
+                .policyResponse(PolicyResponse.status(500)).mx(10, SmtpHost.of("mx1.flaky.test")));
         PolicyResolution rechecked = sts.resolver().resolve(flaky, false).join();
         assertThat(rechecked.policyFailure()).isPresent();
 

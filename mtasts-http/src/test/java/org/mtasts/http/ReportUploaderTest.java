@@ -83,7 +83,7 @@ class ReportUploaderTest {
         UploadResult result = uploader.upload(endpoint(), GZIP, ReportUploader.Format.GZIP);
 
         assertThat(result).isEqualTo(new UploadResult.Delivered(201));
-        assertThat(result.delivered()).isTrue();
+        assertThat(result.isDelivered()).isTrue();
         assertThat(result.retryable()).isFalse();
         RecordedRequest request = take();
         assertThat(request.getMethod()).isEqualTo("POST");
@@ -99,7 +99,7 @@ class ReportUploaderTest {
         server.enqueue(new MockResponse.Builder().code(200).build());
         byte[] json = "{\"report-id\":\"1\"}".getBytes(StandardCharsets.UTF_8);
 
-        assertThat(uploader.upload(new ReportUri.Https(endpoint().toString()), json, ReportUploader.Format.JSON).delivered())
+        assertThat(uploader.upload(new ReportUri.Https(endpoint().toString()), json, ReportUploader.Format.JSON).isDelivered())
                 .isTrue();
         RecordedRequest request = take();
         assertThat(request.getHeaders().get("Content-Type")).isEqualTo("application/tlsrpt+json");

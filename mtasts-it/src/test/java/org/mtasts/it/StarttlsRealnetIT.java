@@ -104,7 +104,7 @@ class StarttlsRealnetIT {
         // RFC 8461 §5: under an enforced policy listing the host, a bad certificate refuses the MX;
         // under testing, the sender delivers and reports.
         StsPolicy enforce = StsPolicy.builder().mode(PolicyMode.ENFORCE).mx(mx).maxAge(86400).build();
-        StsPolicy testing = enforce.toBuilder().mode(PolicyMode.TESTING).build();
+        StsPolicy testing = enforce.newBuilder().mode(PolicyMode.TESTING).build();
         DeliveryDecision enforced = DeliveryDecision.decide(enforce, DomainName.of(mx), TlsOutcome.of(verdict));
         DeliveryDecision tested = DeliveryDecision.decide(testing, DomainName.of(mx), TlsOutcome.of(verdict));
         if (failure == null) {

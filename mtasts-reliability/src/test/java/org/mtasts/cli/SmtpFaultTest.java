@@ -29,8 +29,8 @@ import org.mtasts.reliability.Leaks;
 import org.mtasts.reliability.Messages;
 import org.mtasts.testkit.DomainSpec;
 import org.mtasts.testkit.MtaStsSandbox;
-import org.mtasts.testkit.MxHost;
 import org.mtasts.testkit.SmtpFault;
+import org.mtasts.testkit.SmtpHost;
 
 /**
  * Fault injection on the STARTTLS prober of {@code mtasts check} (package-private, hence this
@@ -47,7 +47,7 @@ class SmtpFaultTest {
 
     @BeforeAll
     static void warmUp() throws Exception {
-        probeAll(MxHost.of("mx.warm.test"), TlsProbe.Outcome.SECURED, false);
+        probeAll(SmtpHost.of("mx.warm.test"), TlsProbe.Outcome.SECURED, false);
     }
 
     @AfterAll
@@ -57,24 +57,24 @@ class SmtpFaultTest {
 
     static Stream<Arguments> faults() {
         return Stream.of(
-                Arguments.of("stall after EHLO", MxHost.of("mx.f.test").withFault(SmtpFault.STALL_AFTER_EHLO),
+                Arguments.of("stall after EHLO", SmtpHost.of("mx.f.test").withFault(SmtpFault.STALL_AFTER_EHLO),
                         TlsProbe.Outcome.TIMEOUT),
-                Arguments.of("STARTTLS refused", MxHost.of("mx.f.test").withFault(SmtpFault.STARTTLS_REFUSED),
+                Arguments.of("STARTTLS refused", SmtpHost.of("mx.f.test").withFault(SmtpFault.STARTTLS_REFUSED),
                         TlsProbe.Outcome.PROTOCOL_ERROR),
-                Arguments.of("closed after STARTTLS", MxHost.of("mx.f.test").withFault(SmtpFault.CLOSE_AFTER_STARTTLS),
+                Arguments.of("closed after STARTTLS", SmtpHost.of("mx.f.test").withFault(SmtpFault.CLOSE_AFTER_STARTTLS),
                         TlsProbe.Outcome.HANDSHAKE_FAILED),
-                Arguments.of("no STARTTLS", MxHost.of("mx.f.test").withoutStarttls(), TlsProbe.Outcome.NO_STARTTLS),
+                Arguments.of("no STARTTLS", SmtpHost.of("mx.f.test").withoutStarttls(), TlsProbe.Outcome.NO_STARTTLS),
                 // The JDK refuses chains longer than jdk.tls.maxCertificateChainLength (10) in the handshake.
-                Arguments.of("certificate chain of 50", MxHost.of("mx.f.test").withChainLength(50),
+                Arguments.of("certificate chain of 50", SmtpHost.of("mx.f.test").withChainLength(50),
                         TlsProbe.Outcome.HANDSHAKE_FAILED),
-                Arguments.of("certificate chain of 10", MxHost.of("mx.f.test").withChainLength(10),
+                Arguments.of("certificate chain of 10", SmtpHost.of("mx.f.test").withChainLength(10),
                         TlsProbe.Outcome.SECURED));
     }
 
     @ParameterizedTest(name = "RFC 3207: SMTP fault {0}")
     @MethodSource("faults")
     @DisplayName("an SMTP fault ends the probe with the right outcome within twice the timeout, leaking nothing")
-    void smtpFault(String name, MxHost host, TlsProbe.Outcome expected) throws Exception {
+    void smtpFault(String name, SmtpHost host, TlsProbe.Outcome expected) throws Exception {
         long millis = probeAll(host, expected, true);
         synchronized (SURVIVED) {
             SURVIVED.add("SMTP " + name + ": " + PROBES + " probes, all done after " + millis + " ms");
@@ -144,7 +144,7 @@ class SmtpFaultTest {
     }
 
     /** Probes {@value #PROBES} times at once, checks the outcomes and leaks; returns the milliseconds. */
-    static long probeAll(MxHost host, TlsProbe.Outcome expected, boolean checkLeaks) throws Exception {
+    static long probeAll(SmtpHost host, TlsProbe.Outcome expected, boolean checkLeaks) throws Exception {
         Leaks.Snapshot before = Leaks.take();
         long millis;
         ExecutorService callers = Executors.newFixedThreadPool(PROBES);

@@ -150,7 +150,7 @@ class FaultInjectionTest {
                 Arguments.of("certificate chain of 50", PolicyResponse.ok(POLICY), PolicyHost.DEFAULT.withChainLength(50),
                         List.of(FetchFailure.TLS_HANDSHAKE)),
                 // An HTTPS port that accepts and closes at once.
-                Arguments.of("TLS port closed at once", PolicyResponse.ok(POLICY), PolicyHost.DEFAULT.httpOnly(),
+                Arguments.of("TLS port closed at once", PolicyResponse.ok(POLICY), PolicyHost.DEFAULT.withoutHttps(),
                         BROKEN_CONNECTION));
     }
 

@@ -105,7 +105,7 @@ class MtaStsLoadIT {
         final AtomicLong lookups = new AtomicLong();
 
         @Override
-        public CompletableFuture<TxtAnswer> lookupTxt(String name) {
+        public CompletableFuture<TxtAnswer> resolveTxtAsync(String name) {
             lookups.incrementAndGet();
             CompletableFuture<TxtAnswer> answer = answers.get(name);
             return answer != null ? answer : CompletableFuture.completedFuture(new TxtAnswer.NoRecords(true));

@@ -9,12 +9,13 @@ package org.mtasts.testkit;
  * sandbox clock is close to it (the default clock starts at the system time).
  *
  * <pre>{@code
- * DomainSpec.of("shop.example").mx(10, MxHost.of("mx.shop.example").certificate(CertificateVariant.EXPIRED));
+ * DomainSpec.of("shop.example").mx(10, SmtpHost.of("mx.shop.example").withCertificate(CertificateVariant.EXPIRED));
  * }</pre>
  *
  * <p>Immutable and thread-safe.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8461#section-4.2">RFC 8461 §4.2</a>
+ * @since 0.1
  */
 public enum CertificateVariant {
     /** Issued by the sandbox CA for the host name (SAN and CN), valid from a day ago for 800 days. */

@@ -16,6 +16,7 @@ import java.util.Objects;
  *
  * @param kind what the server does
  * @param delay for {@link Kind#DELAY}, how long to wait before answering; zero otherwise
+ * @since 0.1
  */
 public record DnsFault(Kind kind, Duration delay) {
 
@@ -50,7 +51,12 @@ public record DnsFault(Kind kind, Duration delay) {
     /** A reply that is not a DNS message. */
     public static final DnsFault GARBAGE = new DnsFault(Kind.GARBAGE, Duration.ZERO);
 
-    /** Validates the components. */
+    /**
+     * Validates the components.
+     *
+     * @param kind what the server does
+     * @param delay for {@link Kind#DELAY}, how long to wait before answering; zero otherwise
+     */
     public DnsFault {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(delay, "delay");

@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param name the query name, lower case, without the trailing dot
  * @param type the query type mnemonic, such as {@code TXT} or {@code MX}
  * @param transport UDP or TCP
+ * @since 0.1
  */
 public record DnsQuery(String name, String type, Transport transport) {
 
@@ -26,7 +27,13 @@ public record DnsQuery(String name, String type, Transport transport) {
         TCP
     }
 
-    /** Validates the components. */
+    /**
+     * Validates the components.
+     *
+     * @param name the query name, lower case, without the trailing dot
+     * @param type the query type mnemonic, such as {@code TXT} or {@code MX}
+     * @param transport UDP or TCP
+     */
     public DnsQuery {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");

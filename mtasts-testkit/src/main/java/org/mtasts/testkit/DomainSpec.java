@@ -31,7 +31,7 @@ import org.xbill.DNS.Type;
  *
  * <p>A domain can also have a policy host ({@link #policy(String)}, {@link
  * #policyResponse(PolicyResponse)}, {@link #policyHost(PolicyHost)}) and MX hosts ({@link
- * #mx(int, MxHost)}), each a real server on its own loopback port with an A record pointing to
+ * #mx(int, SmtpHost)}), each a real server on its own loopback port with an A record pointing to
  * 127.0.0.1.
  *
  * <p>Every name given must be absolute (the trailing dot is optional) and lie in this domain.
@@ -43,12 +43,14 @@ import org.xbill.DNS.Type;
  *         .stsRecord("v=STSv1; ", "id=20260101;")          // one TXT record, two strings
  *         .tlsRptRecord("v=TLSRPTv1; rua=mailto:tlsrpt@shop.example")
  *         .policy("version: STSv1\nmode: enforce\nmx: mx1.shop.example\nmax_age: 86400\n")
- *         .mx(10, MxHost.of("mx1.shop.example"))
- *         .mx(20, MxHost.of("mx2.shop.example").withCertificate(CertificateVariant.EXPIRED))
+ *         .mx(10, SmtpHost.of("mx1.shop.example"))
+ *         .mx(20, SmtpHost.of("mx2.shop.example").withCertificate(CertificateVariant.EXPIRED))
  *         .dnsFault("_smtp._tls.shop.example", DnsFault.SERVFAIL);
  * }</pre>
  *
  * <p>Not thread-safe; confine to one thread.
+ *
+ * @since 0.1
  */
 public final class DomainSpec {
 
@@ -66,7 +68,7 @@ public final class DomainSpec {
     private long ttl = DEFAULT_TTL.getSeconds();
     private final List<Record> records = new ArrayList<>();
     private final Map<Name, DnsFault> faults = new LinkedHashMap<>();
-    private final Map<String, MxHost> mxHosts = new LinkedHashMap<>();
+    private final Map<String, SmtpHost> mxHosts = new LinkedHashMap<>();
     private @Nullable PolicyResponse policy;
     private PolicyHost policyHost = PolicyHost.DEFAULT;
 
@@ -86,7 +88,7 @@ public final class DomainSpec {
         return new DomainSpec(DomainName.of(domain));
     }
 
-    /** Returns the domain name. */
+    /** {@return the domain name} */
     public DomainName domain() {
         return domain;
     }
@@ -184,26 +186,26 @@ public final class DomainSpec {
     }
 
     /**
-     * Adds an MX record for a sandbox MX host (see {@link #mxHost(MxHost)}).
+     * Adds an MX record for a sandbox MX host (see {@link #mxHost(SmtpHost)}).
      *
      * @param preference 0 to 65535, lower is preferred
      * @param host the MX host, in this domain
      * @return this spec
      */
-    public DomainSpec mx(int preference, MxHost host) {
+    public DomainSpec mx(int preference, SmtpHost host) {
         mxHost(host);
         return mxRecord(preference, host.name());
     }
 
     /**
-     * Adds an MX record for a well-behaved sandbox MX host ({@link MxHost#of(String)}).
+     * Adds an MX record for a well-behaved sandbox MX host ({@link SmtpHost#of(String)}).
      *
      * @param preference 0 to 65535, lower is preferred
      * @param host the MX host name, in this domain
      * @return this spec
      */
     public DomainSpec mx(int preference, String host) {
-        return mx(preference, MxHost.of(host));
+        return mx(preference, SmtpHost.of(host));
     }
 
     /**
@@ -214,7 +216,7 @@ public final class DomainSpec {
      * @param host the MX host, in this domain
      * @return this spec
      */
-    public DomainSpec mxHost(MxHost host) {
+    public DomainSpec mxHost(SmtpHost host) {
         owner(host.name());
         mxHosts.put(host.name(), host);
         return this;
@@ -325,11 +327,6 @@ public final class DomainSpec {
         return this;
     }
 
-    /** Returns the policy host name, {@code mta-sts.<domain>} (RFC 8461 §3.2). */
-    public String policyHostName() {
-        return domain.policyHost();
-    }
-
     /** Returns the policy response, or null if the domain has no policy host. */
     @Nullable PolicyResponse policyResponse() {
         return policy;
@@ -343,7 +340,7 @@ public final class DomainSpec {
     List<Record> records() {
         List<Record> all = new ArrayList<>(records);
         if (policy != null) {
-            all.add(new ARecord(absolute(policyHostName()), DClass.IN, ttl, NetLoop.LOOPBACK));
+            all.add(new ARecord(absolute(domain.policyHost()), DClass.IN, ttl, NetLoop.LOOPBACK));
         }
         for (String host : mxHosts.keySet()) {
             all.add(new ARecord(absolute(host), DClass.IN, ttl, NetLoop.LOOPBACK));
@@ -352,7 +349,7 @@ public final class DomainSpec {
     }
 
     /** Returns the sandbox MX hosts, in the order added. */
-    List<MxHost> mxHosts() {
+    List<SmtpHost> mxHosts() {
         return List.copyOf(mxHosts.values());
     }
 

@@ -35,6 +35,8 @@ import org.mtasts.core.TxtResolver;
  * }</pre>
  *
  * <p>Thread-safe; share one instance.
+ *
+ * @since 0.1
  */
 public final class FakeTxtResolver implements TxtResolver {
 
@@ -142,7 +144,7 @@ public final class FakeTxtResolver implements TxtResolver {
     }
 
     @Override
-    public CompletableFuture<TxtAnswer> lookupTxt(String name) {
+    public CompletableFuture<TxtAnswer> resolveTxtAsync(String name) {
         String key = key(name);
         counts.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
         synchronized (log) {
@@ -178,7 +180,7 @@ public final class FakeTxtResolver implements TxtResolver {
         return count == null ? 0 : count.get();
     }
 
-    /** Returns how many lookups were made in all. */
+    /** {@return how many lookups were made in all} */
     public long totalLookups() {
         synchronized (log) {
             return total;
@@ -186,8 +188,8 @@ public final class FakeTxtResolver implements TxtResolver {
     }
 
     /**
-     * Returns the names looked up, in order (normalized: lower case, no trailing dot), at most the
-     * last {@link MtaStsSandbox#LOG_LIMIT}.
+     * {@return the names looked up, in order (normalized: lower case, no trailing dot), at most the
+     * last {@link MtaStsSandbox#LOG_LIMIT}}
      */
     public List<String> lookupLog() {
         synchronized (log) {
@@ -221,7 +223,7 @@ public final class FakeTxtResolver implements TxtResolver {
      *
      * <pre>{@code
      * FakeTxtResolver.Hold hold = dns.hold("_mta-sts.example.com");
-     * CompletableFuture<TxtAnswer> f = dns.lookupTxt("_mta-sts.example.com");   // pending
+     * CompletableFuture<TxtAnswer> f = dns.resolveTxtAsync("_mta-sts.example.com");   // pending
      * hold.release();                                                         // f completes
      * }</pre>
      *
@@ -246,7 +248,7 @@ public final class FakeTxtResolver implements TxtResolver {
             return f;
         }
 
-        /** Returns how many lookups are waiting for {@link #release()}. */
+        /** {@return how many lookups are waiting for {@link #release()}} */
         public synchronized int waiting() {
             return waiting.size();
         }

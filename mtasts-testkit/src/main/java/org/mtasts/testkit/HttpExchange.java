@@ -2,6 +2,7 @@ package org.mtasts.testkit;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,11 +23,22 @@ import org.jspecify.annotations.Nullable;
  * @param target the request target, as sent (control characters escaped)
  * @param headers the request headers as {@code Name: value} lines (control characters escaped)
  * @param status the status answered, or 0 if no response was sent
+ * @since 0.1
  */
 public record HttpExchange(String host, boolean tls, @Nullable String sni, String method, String target,
         List<String> headers, int status) {
 
-    /** Validates and copies the components. */
+    /**
+     * Validates and copies the components.
+     *
+     * @param host the policy host that was connected to (by port)
+     * @param tls whether the request came over TLS
+     * @param sni the server name the client sent in the TLS handshake, or null (none, or plain HTTP)
+     * @param method the request method
+     * @param target the request target, as sent (control characters escaped)
+     * @param headers the request headers as {@code Name: value} lines (control characters escaped)
+     * @param status the status answered, or 0 if no response was sent
+     */
     public HttpExchange {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(method, "method");
@@ -35,18 +47,18 @@ public record HttpExchange(String host, boolean tls, @Nullable String sni, Strin
     }
 
     /**
-     * Returns the value of the first header with this name (case-insensitive), or null.
+     * Returns the value of the first header with this name (case-insensitive).
      *
      * @param name the header name
-     * @return the value
+     * @return the value, or empty if the request had no such header
      */
-    public @Nullable String header(String name) {
+    public Optional<String> header(String name) {
         for (String h : headers) {
             int colon = h.indexOf(':');
             if (colon == name.length() && h.regionMatches(true, 0, name, 0, colon)) {
-                return h.substring(colon + 1).trim();
+                return Optional.of(h.substring(colon + 1).trim());
             }
         }
-        return null;
+        return Optional.empty();
     }
 }

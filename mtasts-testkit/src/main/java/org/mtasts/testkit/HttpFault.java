@@ -10,6 +10,8 @@ package org.mtasts.testkit;
  * }</pre>
  *
  * <p>Immutable and thread-safe.
+ *
+ * @since 0.1
  */
 public enum HttpFault {
     /** Reads the request, then closes the connection without a response. */

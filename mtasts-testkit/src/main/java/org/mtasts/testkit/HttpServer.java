@@ -118,9 +118,9 @@ final class HttpServer {
         } else {
             response = responses.getOrDefault(host, PolicyResponse.status(404));
         }
-        HttpFault fault = response.fault();
+        @Nullable HttpFault fault = response.fault().orElse(null);
         log.accept(new HttpExchange(host, secure, sni, method, target, headers,
-                fault == HttpFault.CLOSE_WITHOUT_RESPONSE ? 0 : response.statusCode()));
+                fault == HttpFault.CLOSE_WITHOUT_RESPONSE ? 0 : response.status()));
         if (fault == HttpFault.CLOSE_WITHOUT_RESPONSE) {
             return;
         }
@@ -154,7 +154,7 @@ final class HttpServer {
             raw.close();
             return;
         }
-        Duration interval = response.dripInterval();
+        @Nullable Duration interval = response.dripInterval().orElse(null);
         if (interval == null) {
             writeBody(out, response, body, 0, body.length);
         } else {
@@ -198,15 +198,11 @@ final class HttpServer {
 
     private static void writeHead(OutputStream out, PolicyResponse response, boolean endless) throws IOException {
         StringBuilder head = new StringBuilder(256);
-        head.append("HTTP/1.1 ").append(response.statusCode()).append(' ')
-                .append(PolicyResponse.reason(response.statusCode())).append("\r\n");
+        head.append("HTTP/1.1 ").append(response.status()).append(' ')
+                .append(PolicyResponse.reason(response.status())).append("\r\n");
         head.append("Server: mtasts-sandbox\r\n");
-        if (response.contentType() != null) {
-            head.append("Content-Type: ").append(response.contentType()).append("\r\n");
-        }
-        if (response.location() != null) {
-            head.append("Location: ").append(response.location()).append("\r\n");
-        }
+        response.contentType().ifPresent(type -> head.append("Content-Type: ").append(type).append("\r\n"));
+        response.location().ifPresent(location -> head.append("Location: ").append(location).append("\r\n"));
         for (String h : response.headers()) {
             head.append(h).append("\r\n");
         }

@@ -21,11 +21,19 @@ import java.util.Objects;
  * @param variant the kind of certificate
  * @param privateKey the leaf's private key
  * @param chain the chain a server sends: the leaf first, then the intermediates (never the root)
+ * @since 0.1
  */
 public record IssuedCertificate(String host, CertificateVariant variant, PrivateKey privateKey,
         List<X509Certificate> chain) {
 
-    /** Validates and copies the components. */
+    /**
+     * Validates and copies the components.
+     *
+     * @param host the host the certificate was made for (it may not name it: see {@link #variant()})
+     * @param variant the kind of certificate
+     * @param privateKey the leaf's private key
+     * @param chain the chain a server sends: the leaf first, then the intermediates (never the root)
+     */
     public IssuedCertificate {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(variant, "variant");
@@ -36,12 +44,12 @@ public record IssuedCertificate(String host, CertificateVariant variant, Private
         }
     }
 
-    /** Returns the leaf certificate. */
+    /** {@return the leaf certificate} */
     public X509Certificate leaf() {
         return chain.get(0);
     }
 
-    /** Returns the chain in PEM, leaf first. */
+    /** {@return the chain in PEM, leaf first} */
     public String chainPem() {
         StringBuilder out = new StringBuilder();
         for (X509Certificate c : chain) {

@@ -49,7 +49,7 @@ import org.mtasts.core.DomainName;
  *         .domain(DomainSpec.of("shop.example")
  *                 .stsRecord("v=STSv1; id=20260101")
  *                 .policy("version: STSv1\nmode: enforce\nmx: mx.shop.example\nmax_age: 86400\n")
- *                 .mx(10, MxHost.of("mx.shop.example").withCertificate(CertificateVariant.EXPIRED)))
+ *                 .mx(10, SmtpHost.of("mx.shop.example").withCertificate(CertificateVariant.EXPIRED)))
  *         .start()) {
  *     InetSocketAddress dns = sandbox.dnsAddress();                       // UDP and TCP
  *     InetSocketAddress https = sandbox.address("mta-sts.shop.example");  // instead of :443
@@ -61,6 +61,8 @@ import org.mtasts.core.DomainName;
  * }</pre>
  *
  * <p>Thread-safe; share one instance.
+ *
+ * @since 0.1
  */
 public final class MtaStsSandbox implements AutoCloseable {
 
@@ -104,12 +106,12 @@ public final class MtaStsSandbox implements AutoCloseable {
                 dns.putDomain(spec);
                 mxHostNames.put(spec.domain(), mxNames(spec));
                 if (spec.policyResponse() != null) {
-                    String host = spec.policyHostName();
+                    String host = spec.domain().policyHost();
                     unique(host);
                     addresses.put(host, net.listenTcp(http.https(host)));
                     httpAddresses.put(host, net.listenTcp(http.http(host)));
                 }
-                for (MxHost mx : spec.mxHosts()) {
+                for (SmtpHost mx : spec.mxHosts()) {
                     unique(mx.name());
                     addresses.put(mx.name(), net.listenTcp(smtp.handler(mx.name())));
                 }
@@ -141,26 +143,26 @@ public final class MtaStsSandbox implements AutoCloseable {
     private void configureHosts(DomainSpec spec) {
         PolicyResponse response = spec.policyResponse();
         if (response != null) {
-            String host = spec.policyHostName();
+            String host = spec.domain().policyHost();
             PolicyHost settings = spec.policyHostSettings();
             http.settings(host, settings);
             http.response(host, response);
             keys.add(host, addresses.get(host).getPort(),
                     pki.issue(host, settings.certificate(), settings.chainLength()));
         }
-        for (MxHost mx : spec.mxHosts()) {
+        for (SmtpHost mx : spec.mxHosts()) {
             smtp.host(mx);
             keys.add(mx.name(), addresses.get(mx.name()).getPort(),
                     pki.issue(mx.name(), mx.certificate(), mx.chainLength()));
         }
     }
 
-    /** Returns a builder for a new sandbox. */
+    /** {@return a builder for a new sandbox} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Returns the address of the DNS server: UDP and TCP on the same port of 127.0.0.1. */
+    /** {@return the address of the DNS server: UDP and TCP on the same port of 127.0.0.1} */
     public InetSocketAddress dnsAddress() {
         return dns.address();
     }
@@ -219,8 +221,8 @@ public final class MtaStsSandbox implements AutoCloseable {
     }
 
     /**
-     * Returns the SMTP sessions so far, oldest first (at most {@link #LOG_LIMIT}); sessions still
-     * running are included as they stand.
+     * {@return the SMTP sessions so far, oldest first (at most {@link #LOG_LIMIT}); sessions still
+     * running are included as they stand}
      */
     public List<SmtpSession> smtpSessions() {
         List<SmtpServer.Recorder> recorders;
@@ -287,39 +289,39 @@ public final class MtaStsSandbox implements AutoCloseable {
         }
     }
 
-    /** Returns the HTTP requests received so far, oldest first (at most {@link #LOG_LIMIT}). */
+    /** {@return the HTTP requests received so far, oldest first (at most {@link #LOG_LIMIT})} */
     public List<HttpExchange> httpExchanges() {
         synchronized (httpExchanges) {
             return List.copyOf(httpExchanges);
         }
     }
 
-    /** Returns the sandbox PKI. */
+    /** {@return the sandbox PKI} */
     public SandboxPki pki() {
         return pki;
     }
 
-    /** Returns a trust manager that trusts the sandbox CA only. */
+    /** {@return a trust manager that trusts the sandbox CA only} */
     public X509TrustManager trustManager() {
         return pki.trustManager();
     }
 
-    /** Returns the sandbox root CA certificate in PEM. */
+    /** {@return the sandbox root CA certificate in PEM} */
     public String caPem() {
         return pki.caPem();
     }
 
-    /** Returns a new client SSL context that trusts the sandbox CA only. */
+    /** {@return a new client SSL context that trusts the sandbox CA only} */
     public SSLContext clientSslContext() {
         return pki.clientSslContext();
     }
 
-    /** Returns the sandbox clock: certificate validity is relative to it. */
+    /** {@return the sandbox clock: certificate validity is relative to it} */
     public MutableClock clock() {
         return clock;
     }
 
-    /** Returns the sandbox domains. */
+    /** {@return the sandbox domains} */
     public Set<DomainName> domains() {
         return domains;
     }
@@ -338,7 +340,7 @@ public final class MtaStsSandbox implements AutoCloseable {
                 throw new IllegalArgumentException("the sandbox has no domain " + spec.domain()
                         + "; its domains are " + domains);
             }
-            boolean hadHost = addresses.containsKey(spec.policyHostName());
+            boolean hadHost = addresses.containsKey(spec.domain().policyHost());
             if ((spec.policyResponse() != null) != hadHost) {
                 throw new IllegalArgumentException("hosts cannot be added or removed at run time: " + spec.domain()
                         + (hadHost ? " has a policy host; give it a policy" : " has no policy host"));
@@ -365,7 +367,7 @@ public final class MtaStsSandbox implements AutoCloseable {
         dns.fault(DomainSpec.absolute(name), fault);
     }
 
-    /** Returns the DNS queries received so far, oldest first (at most {@link #LOG_LIMIT}). */
+    /** {@return the DNS queries received so far, oldest first (at most {@link #LOG_LIMIT})} */
     public List<DnsQuery> dnsQueries() {
         synchronized (dnsQueries) {
             return List.copyOf(dnsQueries);
@@ -373,7 +375,7 @@ public final class MtaStsSandbox implements AutoCloseable {
     }
 
     /**
-     * Returns unexpected errors inside the sandbox servers (bugs, not client misbehaviour). A test
+     * {@return unexpected errors inside the sandbox servers (bugs, not client misbehaviour)} A test
      * can assert that it is empty.
      */
     public List<Throwable> problems() {

@@ -30,6 +30,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * }</pre>
  *
  * <p>Thread-safe; share one instance.
+ *
+ * @since 0.1
  */
 public final class MtaStsSandboxExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
 

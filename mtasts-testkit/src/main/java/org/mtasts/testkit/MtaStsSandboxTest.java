@@ -27,6 +27,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *     }
  * }
  * }</pre>
+ *
+ * @since 0.1
  */
 @Documented
 @Inherited

@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * }</pre>
  *
  * <p>Thread-safe; share one instance.
+ *
+ * @since 0.1
  */
 public final class MutableClock extends Clock {
 

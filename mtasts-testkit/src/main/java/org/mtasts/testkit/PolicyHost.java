@@ -21,13 +21,22 @@ import java.util.Objects;
  * @param https false for a host that serves plain HTTP only: its HTTPS port accepts connections and
  *     closes them at once
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8461#section-3.3">RFC 8461 §3.3</a>
+ * @since 0.1
  */
 public record PolicyHost(CertificateVariant certificate, int chainLength, boolean https) {
 
     /** A valid certificate, a chain of two, HTTPS on. */
     public static final PolicyHost DEFAULT = new PolicyHost(CertificateVariant.VALID, 2, true);
 
-    /** Validates the components. */
+    /**
+     * Validates the components.
+     *
+     * @param certificate the certificate variant, for the name {@code mta-sts.<domain>}
+     * @param chainLength how many certificates the server sends (see {@link SandboxPki#issue(String,
+     *     CertificateVariant, int)})
+     * @param https false for a host that serves plain HTTP only: its HTTPS port accepts connections and
+     *     closes them at once
+     */
     public PolicyHost {
         Objects.requireNonNull(certificate, "certificate");
         if (chainLength < 1 || chainLength > 100) {
@@ -55,8 +64,8 @@ public record PolicyHost(CertificateVariant certificate, int chainLength, boolea
         return new PolicyHost(certificate, chainLength, https);
     }
 
-    /** Returns a copy that serves plain HTTP only. */
-    public PolicyHost httpOnly() {
+    /** {@return a copy that serves plain HTTP only: its HTTPS port closes every connection at once} */
+    public PolicyHost withoutHttps() {
         return new PolicyHost(certificate, chainLength, false);
     }
 }

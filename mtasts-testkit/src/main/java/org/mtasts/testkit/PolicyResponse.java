@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,6 +26,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Immutable and thread-safe.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8461#section-3.3">RFC 8461 §3.3</a>
+ * @since 0.1
  */
 public final class PolicyResponse {
 
@@ -169,7 +171,7 @@ public final class PolicyResponse {
         return new PolicyResponse(status, contentType, body, framing, location, headers, dripBytes, dripInterval, fault);
     }
 
-    /** Returns a copy without a {@code Content-Type} header. */
+    /** {@return a copy without a {@code Content-Type} header} */
     public PolicyResponse withoutContentType() {
         return new PolicyResponse(status, null, body, framing, location, headers, dripBytes, dripInterval, fault);
     }
@@ -248,17 +250,17 @@ public final class PolicyResponse {
         return new PolicyResponse(status, contentType, body, framing, location, headers, dripBytes, dripInterval, fault);
     }
 
-    /** Returns the status code. */
-    public int statusCode() {
+    /** {@return the status code} */
+    public int status() {
         return status;
     }
 
-    /** Returns the {@code Content-Type} header, or null if none is sent. */
-    public @Nullable String contentType() {
-        return contentType;
+    /** {@return the {@code Content-Type} header, or empty if none is sent} */
+    public Optional<String> contentType() {
+        return Optional.ofNullable(contentType);
     }
 
-    /** Returns a copy of the body. */
+    /** {@return a copy of the body} */
     public byte[] body() {
         return body.clone();
     }
@@ -271,34 +273,34 @@ public final class PolicyResponse {
         return body;
     }
 
-    /** Returns the body framing. */
+    /** {@return the body framing} */
     public Framing framing() {
         return framing;
     }
 
-    /** Returns the {@code Location} header, or null. */
-    public @Nullable String location() {
-        return location;
+    /** {@return the {@code Location} header, or empty if none is sent} */
+    public Optional<String> location() {
+        return Optional.ofNullable(location);
     }
 
-    /** Returns the extra headers, as {@code Name: value}. */
+    /** {@return the extra headers, as {@code Name: value}} */
     public List<String> headers() {
         return headers;
     }
 
-    /** Returns the bytes per drip tick, or 0 if the body is not dripped. */
+    /** {@return the bytes per drip tick, or 0 if the body is not dripped} */
     public int dripBytes() {
         return dripBytes;
     }
 
-    /** Returns the drip interval, or null if the body is not dripped. */
-    public @Nullable Duration dripInterval() {
-        return dripInterval;
+    /** {@return the drip interval, or empty if the body is not dripped} */
+    public Optional<Duration> dripInterval() {
+        return Optional.ofNullable(dripInterval);
     }
 
-    /** Returns the fault, or null. */
-    public @Nullable HttpFault fault() {
-        return fault;
+    /** {@return the fault, or empty if the host behaves} */
+    public Optional<HttpFault> fault() {
+        return Optional.ofNullable(fault);
     }
 
     static String reason(int status) {

@@ -17,10 +17,12 @@ import java.lang.annotation.Target;
  *     @SandboxConfiguration
  *     static MtaStsSandbox.Builder sandbox() {
  *         return MtaStsSandbox.builder()
- *                 .domain(DomainSpec.of("shop.example").mx(10, MxHost.of("mx.shop.example").withoutStarttls()));
+ *                 .domain(DomainSpec.of("shop.example").mx(10, SmtpHost.of("mx.shop.example").withoutStarttls()));
  *     }
  * }
  * }</pre>
+ *
+ * @since 0.1
  */
 @Documented
 @Target(ElementType.METHOD)

@@ -66,6 +66,8 @@ import org.mtasts.core.DomainName;
  * }</pre>
  *
  * <p>Thread-safe; share one instance.
+ *
+ * @since 0.1
  */
 public final class SandboxPki {
 
@@ -119,27 +121,27 @@ public final class SandboxPki {
         }
     }
 
-    /** Returns the root CA certificate: the only trust anchor clients need. */
+    /** {@return the root CA certificate: the only trust anchor clients need} */
     public X509Certificate rootCertificate() {
         return root;
     }
 
-    /** Returns the issuing (intermediate) CA certificate. */
+    /** {@return the issuing (intermediate) CA certificate} */
     public X509Certificate issuingCertificate() {
         return issuing;
     }
 
-    /** Returns the root CA certificate in PEM. */
+    /** {@return the root CA certificate in PEM} */
     public String caPem() {
         return pem(root);
     }
 
-    /** Returns a trust manager that trusts the root CA only (PKIX, no revocation checks). */
+    /** {@return a trust manager that trusts the root CA only (PKIX, no revocation checks)} */
     public X509TrustManager trustManager() {
         return trustManager;
     }
 
-    /** Returns a new client {@link SSLContext} trusting the root CA only. */
+    /** {@return a new client {@link SSLContext} trusting the root CA only} */
     public SSLContext clientSslContext() {
         try {
             SSLContext context = SSLContext.getInstance("TLS");

@@ -1,7 +1,6 @@
 package org.mtasts.testkit;
 
 import java.util.Optional;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Ready-made sandbox domains: one fully correct domain and one for each classic mistake a domain
@@ -23,6 +22,8 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>Immutable and thread-safe.
+ *
+ * @since 0.1
  */
 public enum Scenario {
 
@@ -94,17 +95,17 @@ public enum Scenario {
         this.mistake = mistake;
     }
 
-    /** Returns the domain name, such as {@code good.example}. */
+    /** {@return the domain name, such as {@code good.example}} */
     public String domain() {
         return domain;
     }
 
-    /** Returns what is wrong with the domain, in one sentence ({@code none: ...} for {@link #GOOD}). */
+    /** {@return what is wrong with the domain, in one sentence ({@code none: ...} for {@link #GOOD})} */
     public String mistake() {
         return mistake;
     }
 
-    /** Returns a new spec of the domain as it starts. */
+    /** {@return a new spec of the domain as it starts} */
     public DomainSpec spec() {
         String mx1 = "mx1." + domain;
         String mx2 = "mx2." + domain;
@@ -114,12 +115,12 @@ public enum Scenario {
             case APEX_LISTED:
                 return standard(policy("enforce", 604_800, domain)).mx(10, "mail." + domain);
             case ID_NOT_CHANGED:
-                return standard(policy("enforce", 604_800, mx1)).mx(10, mx1).mxHost(MxHost.of(mx2));
+                return standard(policy("enforce", 604_800, mx1)).mx(10, mx1).mxHost(SmtpHost.of(mx2));
             case HTTP_ONLY:
-                return standard(policy("enforce", 604_800, mx1)).mx(10, mx1).policyHost(PolicyHost.DEFAULT.httpOnly());
+                return standard(policy("enforce", 604_800, mx1)).mx(10, mx1).policyHost(PolicyHost.DEFAULT.withoutHttps());
             case MX_CERT_WEB_ONLY:
                 return standard(policy("enforce", 604_800, mx1))
-                        .mx(10, MxHost.of(mx1).withCertificate(CertificateVariant.WRONG_HOST));
+                        .mx(10, SmtpHost.of(mx1).withCertificate(CertificateVariant.WRONG_HOST));
             case NO_TLSRPT:
                 return base().stsRecord("v=STSv1; id=" + RECORD_ID).policy(policy("enforce", 604_800, mx1)).mx(10, mx1);
             case TWO_RECORDS:
@@ -133,14 +134,14 @@ public enum Scenario {
                 return standard(policy("testing", 604_800, mx1)).mx(10, mx1);
             case UNTRUSTED_MX_CERT:
                 return standard(policy("enforce", 604_800, mx1))
-                        .mx(10, MxHost.of(mx1).withCertificate(CertificateVariant.SELF_SIGNED));
+                        .mx(10, SmtpHost.of(mx1).withCertificate(CertificateVariant.SELF_SIGNED));
             case EXPIRED_MX_CERT:
                 return standard(policy("enforce", 604_800, mx1))
-                        .mx(10, MxHost.of(mx1).withCertificate(CertificateVariant.EXPIRED));
+                        .mx(10, SmtpHost.of(mx1).withCertificate(CertificateVariant.EXPIRED));
             case SHORT_MAX_AGE:
                 return standard(policy("enforce", 3600, mx1)).mx(10, mx1);
             case NO_STARTTLS:
-                return standard(policy("enforce", 604_800, mx1)).mx(10, MxHost.of(mx1).withoutStarttls());
+                return standard(policy("enforce", 604_800, mx1)).mx(10, SmtpHost.of(mx1).withoutStarttls());
             case NO_POLICY_HOST:
                 return base().stsRecord("v=STSv1; id=" + RECORD_ID)
                         .tlsRptRecord("v=TLSRPTv1; rua=mailto:tlsrpt@" + domain).mx(10, mx1);
@@ -161,13 +162,13 @@ public enum Scenario {
         }
         String mx1 = "mx1." + domain;
         String mx2 = "mx2." + domain;
-        return Optional.of(standard(policy("enforce", 604_800, mx2)).mxHost(MxHost.of(mx1)).mx(10, mx2));
+        return Optional.of(standard(policy("enforce", 604_800, mx2)).mxHost(SmtpHost.of(mx1)).mx(10, mx2));
     }
 
-    /** Returns the policy text the domain serves at start, or null if it has no policy host. */
-    public @Nullable String policyText() {
+    /** {@return the policy text the domain serves at start, or empty if it has no policy host} */
+    public Optional<String> policyText() {
         PolicyResponse r = spec().policyResponse();
-        return r == null ? null : new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
+        return r == null ? Optional.empty() : Optional.of(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private DomainSpec base() {

@@ -1,14 +1,16 @@
 package org.mtasts.testkit;
 
 /**
- * A misbehaviour of a sandbox MX host, set with {@link MxHost#withFault(SmtpFault)}. An MX host
- * without STARTTLS is {@link MxHost#withoutStarttls()}, not a fault.
+ * A misbehaviour of a sandbox MX host, set with {@link SmtpHost#withFault(SmtpFault)}. An MX host
+ * without STARTTLS is {@link SmtpHost#withoutStarttls()}, not a fault.
  *
  * <pre>{@code
- * DomainSpec.of("shop.example").mx(10, MxHost.of("mx.shop.example").withFault(SmtpFault.STALL_AFTER_EHLO));
+ * DomainSpec.of("shop.example").mx(10, SmtpHost.of("mx.shop.example").withFault(SmtpFault.STALL_AFTER_EHLO));
  * }</pre>
  *
  * <p>Immutable and thread-safe.
+ *
+ * @since 0.1
  */
 public enum SmtpFault {
     /** Answers EHLO, then says nothing more until the client gives up. */

@@ -95,7 +95,7 @@ final class SmtpServer {
     private final SniKeyManager keys;
     private final Consumer<Recorder> sessions;
     private final Runnable onClose;
-    private final Map<String, MxHost> hosts = new ConcurrentHashMap<>();
+    private final Map<String, SmtpHost> hosts = new ConcurrentHashMap<>();
 
     SmtpServer(SSLSocketFactory tls, SniKeyManager keys, Consumer<Recorder> sessions, Runnable onClose) {
         this.onClose = onClose;
@@ -104,7 +104,7 @@ final class SmtpServer {
         this.sessions = sessions;
     }
 
-    void host(MxHost host) {
+    void host(SmtpHost host) {
         hosts.put(host.name(), host);
     }
 
@@ -142,7 +142,7 @@ final class SmtpServer {
                 continue;
             }
             recorder.command(line);
-            MxHost settings = hosts.get(name);
+            SmtpHost settings = hosts.get(name);
             boolean offerTls = settings != null && settings.starttls() && !secure;
             SmtpFault fault = settings == null ? null : settings.fault();
             String verb = (line.indexOf(' ') < 0 ? line : line.substring(0, line.indexOf(' '))).toUpperCase(Locale.ROOT);

@@ -24,10 +24,10 @@ class FakeTxtResolverTest {
                 .nodata("_smtp._tls.example.com")
                 .temporaryFailure("_mta-sts.broken.example", "SERVFAIL");
 
-        assertThat(dns.lookupTxt("_mta-sts.example.com").join())
+        assertThat(dns.resolveTxtAsync("_mta-sts.example.com").join())
                 .isEqualTo(new TxtAnswer.Records(List.of("v=STSv1; id=1", "v=spf1 -all")));
-        assertThat(dns.lookupTxt("_smtp._tls.example.com").join()).isEqualTo(new TxtAnswer.NoRecords(false));
-        TxtAnswer failed = dns.lookupTxt("_mta-sts.broken.example").join();
+        assertThat(dns.resolveTxtAsync("_smtp._tls.example.com").join()).isEqualTo(new TxtAnswer.NoRecords(false));
+        TxtAnswer failed = dns.resolveTxtAsync("_mta-sts.broken.example").join();
         assertThat(failed.kind()).isEqualTo(TxtAnswer.Kind.TEMPORARY_FAILURE);
         assertThat(((TxtAnswer.TemporaryFailure) failed).detail()).isEqualTo("SERVFAIL");
     }
@@ -35,15 +35,15 @@ class FakeTxtResolverTest {
     @Test
     void unknownNamesAreNxdomain() {
         FakeTxtResolver dns = FakeTxtResolver.create();
-        assertThat(dns.lookupTxt("_mta-sts.nowhere.example").join()).isEqualTo(new TxtAnswer.NoRecords(true));
+        assertThat(dns.resolveTxtAsync("_mta-sts.nowhere.example").join()).isEqualTo(new TxtAnswer.NoRecords(true));
         dns.records("a.example", "x").remove("a.example");
-        assertThat(dns.lookupTxt("a.example").join()).isEqualTo(new TxtAnswer.NoRecords(true));
+        assertThat(dns.resolveTxtAsync("a.example").join()).isEqualTo(new TxtAnswer.NoRecords(true));
     }
 
     @Test
     void namesAreCaseInsensitiveAndIgnoreTheRootDot() {
         FakeTxtResolver dns = FakeTxtResolver.create().records("_MTA-STS.Example.COM.", "v=STSv1; id=1");
-        assertThat(dns.lookupTxt("_mta-sts.example.com").join().kind()).isEqualTo(TxtAnswer.Kind.RECORDS);
+        assertThat(dns.resolveTxtAsync("_mta-sts.example.com").join().kind()).isEqualTo(TxtAnswer.Kind.RECORDS);
         assertThat(dns.lookups("_MTA-sts.example.com.")).isEqualTo(1);
         assertThat(dns.lookupLog()).containsExactly("_mta-sts.example.com");
     }
@@ -65,9 +65,9 @@ class FakeTxtResolverTest {
     @Test
     void countsLookups() {
         FakeTxtResolver dns = FakeTxtResolver.create();
-        dns.lookupTxt("a.example");
-        dns.lookupTxt("a.example");
-        dns.lookupTxt("b.example");
+        dns.resolveTxtAsync("a.example");
+        dns.resolveTxtAsync("a.example");
+        dns.resolveTxtAsync("b.example");
         assertThat(dns.lookups("a.example")).isEqualTo(2);
         assertThat(dns.lookups("c.example")).isZero();
         assertThat(dns.totalLookups()).isEqualTo(3);
@@ -81,13 +81,13 @@ class FakeTxtResolverTest {
         FakeTxtResolver dns = FakeTxtResolver.create().records("_mta-sts.example.com", "v=STSv1; id=1");
         FakeTxtResolver.Hold hold = dns.hold("_mta-sts.example.com");
         CompletableFuture<TxtAnswer> first = CompletableFuture.supplyAsync(
-                () -> dns.lookupTxt("_mta-sts.example.com")).thenCompose(f -> f);
-        CompletableFuture<TxtAnswer> second = dns.lookupTxt("_mta-sts.example.com");
+                () -> dns.resolveTxtAsync("_mta-sts.example.com")).thenCompose(f -> f);
+        CompletableFuture<TxtAnswer> second = dns.resolveTxtAsync("_mta-sts.example.com");
 
         assertThat(hold.awaitWaiting(2, Duration.ofSeconds(10))).isTrue();
         assertThat(first).isNotDone();
         assertThat(second).isNotDone();
-        assertThat(dns.lookupTxt("other.example").join()).isEqualTo(new TxtAnswer.NoRecords(true));
+        assertThat(dns.resolveTxtAsync("other.example").join()).isEqualTo(new TxtAnswer.NoRecords(true));
 
         dns.records("_mta-sts.example.com", "v=STSv1; id=2");
         hold.release();
@@ -95,7 +95,7 @@ class FakeTxtResolverTest {
         assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(expected);
         assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo(expected);
         assertThat(hold.waiting()).isZero();
-        assertThat(dns.lookupTxt("_mta-sts.example.com")).isCompleted();
+        assertThat(dns.resolveTxtAsync("_mta-sts.example.com")).isCompleted();
         hold.release(); // idempotent
         assertThat(dns.hold("_mta-sts.example.com")).isNotNull(); // a new hold after release
     }
@@ -114,6 +114,6 @@ class FakeTxtResolverTest {
                 .hasMessage("lookups of a.example are already held");
         assertThatThrownBy(() -> dns.records("a.example")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("nodata");
-        assertThatThrownBy(() -> dns.lookupTxt(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> dns.resolveTxtAsync(null)).isInstanceOf(NullPointerException.class);
     }
 }

@@ -34,7 +34,7 @@ class SandboxLifecycleTest {
                 .scenario(Scenario.GOOD, Scenario.HTTP_ONLY, Scenario.EXPIRED_MX_CERT, Scenario.TWO_RECORDS)
                 .domain(DomainSpec.of("stuck.test")
                         .policyResponse(PolicyResponse.ok("x").withFault(HttpFault.STALL_AFTER_HEADERS))
-                        .mx(10, MxHost.of("mx.stuck.test").withFault(SmtpFault.STALL_AFTER_EHLO)));
+                        .mx(10, SmtpHost.of("mx.stuck.test").withFault(SmtpFault.STALL_AFTER_EHLO)));
     }
 
     private static Set<String> threads(String prefix) {

@@ -23,12 +23,12 @@ class SmtpHostTest {
     static MtaStsSandbox.Builder sandbox() {
         return MtaStsSandbox.builder().domain(DomainSpec.of("mail.test")
                 .mx(10, "mx1.mail.test")
-                .mx(20, MxHost.of("mx2.mail.test").withCertificate(CertificateVariant.WILDCARD))
-                .mx(30, MxHost.of("plain.mail.test").withoutStarttls())
-                .mx(40, MxHost.of("refuses.mail.test").withFault(SmtpFault.STARTTLS_REFUSED))
-                .mx(50, MxHost.of("drops.mail.test").withFault(SmtpFault.CLOSE_AFTER_STARTTLS))
-                .mx(60, MxHost.of("stalls.mail.test").withFault(SmtpFault.STALL_AFTER_EHLO))
-                .mx(70, MxHost.of("expired.mail.test").withCertificate(CertificateVariant.EXPIRED)));
+                .mx(20, SmtpHost.of("mx2.mail.test").withCertificate(CertificateVariant.WILDCARD))
+                .mx(30, SmtpHost.of("plain.mail.test").withoutStarttls())
+                .mx(40, SmtpHost.of("refuses.mail.test").withFault(SmtpFault.STARTTLS_REFUSED))
+                .mx(50, SmtpHost.of("drops.mail.test").withFault(SmtpFault.CLOSE_AFTER_STARTTLS))
+                .mx(60, SmtpHost.of("stalls.mail.test").withFault(SmtpFault.STALL_AFTER_EHLO))
+                .mx(70, SmtpHost.of("expired.mail.test").withCertificate(CertificateVariant.EXPIRED)));
     }
 
     private final MtaStsSandbox sandbox;

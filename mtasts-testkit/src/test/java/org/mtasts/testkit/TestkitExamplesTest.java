@@ -27,7 +27,7 @@ class TestkitExamplesTest {
                 .domain(DomainSpec.of("shop.example")
                         .stsRecord("v=STSv1; id=20260101")
                         .policy("version: STSv1\nmode: enforce\nmx: mx.shop.example\nmax_age: 86400\n")
-                        .mx(10, MxHost.of("mx.shop.example").withCertificate(CertificateVariant.EXPIRED)))
+                        .mx(10, SmtpHost.of("mx.shop.example").withCertificate(CertificateVariant.EXPIRED)))
                 .start()) {
             InetSocketAddress dns = sandbox.dnsAddress();
             InetSocketAddress https = sandbox.address("mta-sts.shop.example");
@@ -46,8 +46,8 @@ class TestkitExamplesTest {
                 .stsRecord("v=STSv1; ", "id=20260101;")
                 .tlsRptRecord("v=TLSRPTv1; rua=mailto:tlsrpt@shop.example")
                 .policy("version: STSv1\nmode: enforce\nmx: mx1.shop.example\nmax_age: 86400\n")
-                .mx(10, MxHost.of("mx1.shop.example"))
-                .mx(20, MxHost.of("mx2.shop.example").withCertificate(CertificateVariant.EXPIRED))
+                .mx(10, SmtpHost.of("mx1.shop.example"))
+                .mx(20, SmtpHost.of("mx2.shop.example").withCertificate(CertificateVariant.EXPIRED))
                 .dnsFault("_smtp._tls.shop.example", DnsFault.SERVFAIL);
         try (MtaStsSandbox sandbox = MtaStsSandbox.builder().domain(shop).start()) {
             assertThat(sandbox.addresses()).containsOnlyKeys("mta-sts.shop.example", "mx1.shop.example",
@@ -62,7 +62,15 @@ class TestkitExamplesTest {
         PolicyResponse html = good.withContentType("text/html");
         PolicyResponse big = PolicyResponse.oversized(policyText, 70_000).withFraming(PolicyResponse.Framing.CHUNKED);
         PolicyResponse slow = good.withDrip(4, Duration.ofMillis(50));
-        assertThat(html.contentType()).isEqualTo("text/html");
+        assertThat(html.contentType()).contains("text/html");
+        assertThat(good.withoutContentType().contentType()).isEmpty();
+        assertThat(good.location()).isEmpty();
+        assertThat(PolicyResponse.redirect(301, "https://elsewhere.example/").location())
+                .contains("https://elsewhere.example/");
+        assertThat(good.dripInterval()).isEmpty();
+        assertThat(slow.dripInterval()).contains(Duration.ofMillis(50));
+        assertThat(good.fault()).isEmpty();
+        assertThat(good.withFault(HttpFault.ENDLESS_BODY).fault()).contains(HttpFault.ENDLESS_BODY);
         assertThat(big.body()).hasSize(70_000);
         assertThat(slow.dripBytes()).isEqualTo(4);
         assertThat(good).isEqualTo(PolicyResponse.ok(policyText)).hasSameHashCodeAs(PolicyResponse.ok(policyText));
@@ -76,7 +84,7 @@ class TestkitExamplesTest {
                 .records("_mta-sts.example.com", "v=STSv1; id=20260101")
                 .temporaryFailure("_mta-sts.broken.example", "SERVFAIL");
         FakeTxtResolver.Hold hold = dns.hold("_mta-sts.example.com");
-        CompletableFuture<TxtAnswer> f = dns.lookupTxt("_mta-sts.example.com");
+        CompletableFuture<TxtAnswer> f = dns.resolveTxtAsync("_mta-sts.example.com");
         hold.awaitWaiting(1, Duration.ofSeconds(5));
         hold.release();
         assertThat(f.join().kind()).isEqualTo(TxtAnswer.Kind.RECORDS);

@@ -21,10 +21,16 @@ import java.util.Objects;
  * @param start {@code start-datetime}
  * @param end {@code end-datetime}
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-4.1">RFC 8460 §4.1</a>
+ * @since 0.1
  */
 public record DateRange(Instant start, Instant end) {
 
-    /** Checks the components: both present, with four-digit years (RFC 3339 §5.6). */
+    /**
+     * Checks the components: both present, with four-digit years (RFC 3339 §5.6).
+     *
+     * @param start {@code start-datetime}
+     * @param end {@code end-datetime}
+     */
     public DateRange {
         Objects.requireNonNull(start, "start");
         Objects.requireNonNull(end, "end");
@@ -49,17 +55,17 @@ public record DateRange(Instant start, Instant end) {
         return new DateRange(start, start.plusSeconds(86_399));
     }
 
-    /** Returns the UTC day on which the range starts. */
+    /** {@return the UTC day on which the range starts} */
     public LocalDate startDay() {
         return LocalDate.ofInstant(start, ZoneOffset.UTC);
     }
 
-    /** Returns {@code start} in Unix seconds, as in the RFC 8460 §5.1 file name. */
+    /** {@return {@code start} in Unix seconds, as in the RFC 8460 §5.1 file name} */
     public long startEpochSecond() {
         return start.getEpochSecond();
     }
 
-    /** Returns {@code end} in Unix seconds, as in the RFC 8460 §5.1 file name. */
+    /** {@return {@code end} in Unix seconds, as in the RFC 8460 §5.1 file name} */
     public long endEpochSecond() {
         return end.getEpochSecond();
     }

@@ -39,12 +39,24 @@ import org.mtasts.core.ResultType;
  * @param additionalInformation {@code additional-information}, a URI, or null (optional)
  * @param failureReasonCode {@code failure-reason-code}, or null
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-4.4">RFC 8460 §4.4</a>
+ * @since 0.1
  */
 public record FailureDetails(ResultType resultType, @Nullable String sendingMtaIp,
         @Nullable String receivingMxHostname, @Nullable String receivingMxHelo, @Nullable String receivingIp,
         long failedSessionCount, @Nullable String additionalInformation, @Nullable String failureReasonCode) {
 
-    /** Checks the result type and the count. */
+    /**
+     * Checks the result type and the count.
+     *
+     * @param resultType {@code result-type}
+     * @param sendingMtaIp {@code sending-mta-ip}, or null
+     * @param receivingMxHostname {@code receiving-mx-hostname}, or null
+     * @param receivingMxHelo {@code receiving-mx-helo}, or null (optional in RFC 8460 §4.4)
+     * @param receivingIp {@code receiving-ip}, or null
+     * @param failedSessionCount {@code failed-session-count}
+     * @param additionalInformation {@code additional-information}, a URI, or null (optional)
+     * @param failureReasonCode {@code failure-reason-code}, or null
+     */
     public FailureDetails {
         Objects.requireNonNull(resultType, "resultType");
         if (failedSessionCount < 0) {
@@ -89,8 +101,8 @@ public record FailureDetails(ResultType resultType, @Nullable String sendingMtaI
         return new Builder(resultType);
     }
 
-    /** Returns a builder with this record's values (checked again on {@code build()}). */
-    public Builder toBuilder() {
+    /** {@return a builder with this record's values (checked again on {@code build()})} */
+    public Builder newBuilder() {
         Builder b = new Builder(resultType);
         b.sendingMtaIp = sendingMtaIp;
         b.receivingMxHostname = receivingMxHostname;

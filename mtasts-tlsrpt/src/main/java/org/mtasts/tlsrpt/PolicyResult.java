@@ -18,17 +18,24 @@ import java.util.Objects;
  * @param summary {@code summary}
  * @param failureDetails {@code failure-details}, empty when absent
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-4.4">RFC 8460 §4.4</a>
+ * @since 0.1
  */
 public record PolicyResult(PolicyDetails policy, Summary summary, List<FailureDetails> failureDetails) {
 
-    /** Checks and copies the components. */
+    /**
+     * Checks and copies the components.
+     *
+     * @param policy {@code policy}
+     * @param summary {@code summary}
+     * @param failureDetails {@code failure-details}, empty when absent
+     */
     public PolicyResult {
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(summary, "summary");
         failureDetails = List.copyOf(failureDetails);
     }
 
-    /** Returns the sum of the failure details' {@code failed-session-count}, saturating. */
+    /** {@return the sum of the failure details' {@code failed-session-count}, saturating} */
     public long failedSessionCountSum() {
         long sum = 0;
         for (FailureDetails d : failureDetails) {

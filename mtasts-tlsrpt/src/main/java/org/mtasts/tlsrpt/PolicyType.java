@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Immutable and thread-safe.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-4.4">RFC 8460 §4.4</a>
+ * @since 0.1
  */
 public enum PolicyType {
     /** A DANE TLSA policy (RFC 8460 §4.4, RFC 7672). */

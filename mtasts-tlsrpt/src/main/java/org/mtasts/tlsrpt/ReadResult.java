@@ -18,6 +18,8 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Immutable and thread-safe.
+ *
+ * @since 0.1
  */
 public sealed interface ReadResult permits ReadResult.Read, ReadResult.Invalid {
 
@@ -29,13 +31,13 @@ public sealed interface ReadResult permits ReadResult.Read, ReadResult.Invalid {
         INVALID
     }
 
-    /** Returns which outcome this is. */
+    /** {@return which outcome this is} */
     Kind kind();
 
-    /** Returns the warnings found, in document order. */
+    /** {@return the warnings found, in document order} */
     List<ReportWarning> warnings();
 
-    /** Returns how many more warnings were found than {@link #warnings()} holds. */
+    /** {@return how many more warnings were found than {@link #warnings()} holds} */
     long omittedWarnings();
 
     /**
@@ -54,7 +56,13 @@ public sealed interface ReadResult permits ReadResult.Read, ReadResult.Invalid {
      * @param omittedWarnings warnings beyond the limit
      */
     record Read(TlsReport report, List<ReportWarning> warnings, long omittedWarnings) implements ReadResult {
-        /** Checks and copies the components. */
+        /**
+         * Checks and copies the components.
+         *
+         * @param report the report
+         * @param warnings the tolerated deviations
+         * @param omittedWarnings warnings beyond the limit
+         */
         public Read {
             Objects.requireNonNull(report, "report");
             warnings = List.copyOf(warnings);
@@ -79,7 +87,13 @@ public sealed interface ReadResult permits ReadResult.Read, ReadResult.Invalid {
      * @param omittedWarnings warnings beyond the limit
      */
     record Invalid(ReportError error, List<ReportWarning> warnings, long omittedWarnings) implements ReadResult {
-        /** Checks and copies the components. */
+        /**
+         * Checks and copies the components.
+         *
+         * @param error why
+         * @param warnings the warnings found before the error
+         * @param omittedWarnings warnings beyond the limit
+         */
         public Invalid {
             Objects.requireNonNull(error, "error");
             warnings = List.copyOf(warnings);

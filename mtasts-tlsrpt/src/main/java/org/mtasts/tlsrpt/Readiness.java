@@ -55,6 +55,7 @@ import tools.jackson.core.ObjectWriteContext;
  * @param failedSessions failed sessions under any policy of the domain
  * @param failures the failures, one per failure detail (or per policy without details)
  * @param mxHosts per MX host (or pattern): the covering pattern and the failures naming it
+ * @since 0.1
  */
 public record Readiness(Verdict verdict, List<String> reasons, ReadinessCriteria criteria,
         List<LocalDate> daysWithoutReports, SortedSet<String> reporters, long stsSuccessfulSessions,
@@ -105,7 +106,19 @@ public record Readiness(Verdict verdict, List<String> reasons, ReadinessCriteria
      */
     public record MxEvidence(@Nullable String coveringPattern, long failedSessions) {}
 
-    /** Copies the components. */
+    /**
+     * Copies the components.
+     *
+     * @param verdict the verdict
+     * @param reasons why, in plain language, one sentence each
+     * @param criteria what was checked
+     * @param daysWithoutReports days of the window without any report for the domain
+     * @param reporters the organizations that reported on the domain in the window
+     * @param stsSuccessfulSessions successful sessions under {@code sts} policies
+     * @param failedSessions failed sessions under any policy of the domain
+     * @param failures the failures, one per failure detail (or per policy without details)
+     * @param mxHosts per MX host (or pattern): the covering pattern and the failures naming it
+     */
     public Readiness {
         Objects.requireNonNull(verdict, "verdict");
         Objects.requireNonNull(criteria, "criteria");
@@ -248,7 +261,7 @@ public record Readiness(Verdict verdict, List<String> reasons, ReadinessCriteria
         return a instanceof ParseResult.Valid<DomainName> v && v.value().ascii().equals(hostOrPattern);
     }
 
-    /** Returns the verdict and its evidence as JSON. */
+    /** {@return the verdict and its evidence as JSON} */
     public String toJson() {
         ByteArrayOutputStream out = new ByteArrayOutputStream(512);
         try (JsonGenerator g = TlsReportWriter.FACTORY.createGenerator(ObjectWriteContext.empty(), out)) {

@@ -23,10 +23,18 @@ import org.mtasts.core.DomainName;
  * @param lastDay the last UTC day of the window (usually yesterday)
  * @param days the number of days in the window, at least 1
  * @param mxHosts the MX hosts to check; empty to check the patterns of the reported policies
+ * @since 0.1
  */
 public record ReadinessCriteria(DomainName policyDomain, LocalDate lastDay, int days, Set<DomainName> mxHosts) {
 
-    /** Checks and copies the components. */
+    /**
+     * Checks and copies the components.
+     *
+     * @param policyDomain the domain about to enforce
+     * @param lastDay the last UTC day of the window (usually yesterday)
+     * @param days the number of days in the window, at least 1
+     * @param mxHosts the MX hosts to check; empty to check the patterns of the reported policies
+     */
     public ReadinessCriteria {
         Objects.requireNonNull(policyDomain, "policyDomain");
         Objects.requireNonNull(lastDay, "lastDay");
@@ -58,7 +66,7 @@ public record ReadinessCriteria(DomainName policyDomain, LocalDate lastDay, int 
         return new ReadinessCriteria(policyDomain, lastDay, days, Set.copyOf(hosts));
     }
 
-    /** Returns the first day of the window. */
+    /** {@return the first day of the window} */
     public LocalDate firstDay() {
         return lastDay.minusDays(days - 1L);
     }

@@ -4,8 +4,8 @@ import java.util.Objects;
 
 /**
  * Why a report could not be read: the {@link #kind()}, the rule, where (a JSON path and, when the
- * JSON parser knows it, line and column) and a plain-language message that quotes received values
- * escaped.
+ * JSON parser knows it, line and column) and a plain-language {@link #detail()} that quotes
+ * received values escaped.
  *
  * <pre>{@code
  * if (result instanceof ReadResult.Invalid invalid) {
@@ -21,9 +21,10 @@ import java.util.Objects;
  * @param path the JSON path where it went wrong ({@code $} for the whole input)
  * @param line 1-based line in the JSON text, or 0 when unknown (for example inside gzip framing)
  * @param column 1-based column, or 0 when unknown
- * @param message what exactly, without the position
+ * @param detail what exactly, in plain language, without the position and the rule
+ * @since 0.1
  */
-public record ReportError(Kind kind, String rule, String path, int line, int column, String message) {
+public record ReportError(Kind kind, String rule, String path, int line, int column, String detail) {
 
     /** What went wrong. */
     public enum Kind {
@@ -52,37 +53,46 @@ public record ReportError(Kind kind, String rule, String path, int line, int col
             this.rule = rule;
         }
 
-        /** Returns the stable kebab-case code. */
+        /** {@return the stable kebab-case code} */
         public String code() {
             return code;
         }
 
-        /** Returns the rule usually concerned. */
+        /** {@return the rule usually concerned} */
         public String rule() {
             return rule;
         }
     }
 
-    /** Checks the components. */
+    /**
+     * Checks the components.
+     *
+     * @param kind what went wrong
+     * @param rule the rule concerned, such as {@code RFC 8460 §4.4}
+     * @param path the JSON path where it went wrong ({@code $} for the whole input)
+     * @param line 1-based line in the JSON text, or 0 when unknown (for example inside gzip framing)
+     * @param column 1-based column, or 0 when unknown
+     * @param detail what exactly, in plain language, without the position and the rule
+     */
     public ReportError {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(rule, "rule");
         Objects.requireNonNull(path, "path");
-        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(detail, "detail");
         if (line < 0 || column < 0) {
             throw new IllegalArgumentException("bad position: line " + line + ", column " + column);
         }
     }
 
-    /** Returns {@code kind().code()}. */
+    /** {@return {@code kind().code()}} */
     public String code() {
         return kind.code();
     }
 
-    /** Returns {@code line L, column C, PATH: message (rule)}, without the position when unknown. */
+    /** Returns {@code line L, column C, PATH: detail (rule)}, without the position when unknown. */
     @Override
     public String toString() {
         String where = line > 0 ? "line " + line + ", column " + column + ", " + path : path;
-        return where + ": " + message + " (" + rule + ")";
+        return where + ": " + detail + " (" + rule + ")";
     }
 }

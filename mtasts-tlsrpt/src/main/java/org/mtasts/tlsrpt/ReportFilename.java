@@ -22,20 +22,32 @@ import org.mtasts.core.ParseResult;
  *
  * <p>Immutable and thread-safe.
  *
- * @param sender the domain of the report's {@code contact-info}
+ * @param submitter the domain of the report's {@code contact-info}, which RFC 8460 §5.1 calls
+ *     {@code sender} in the file name and §5.3 {@code TLS-Report-Submitter}
  * @param policyDomain the policy domain reported on
  * @param beginTimestamp start of the date range, Unix seconds
  * @param endTimestamp end of the date range, Unix seconds
  * @param uniqueId {@code 1*(ALPHA / DIGIT)} distinguishing reports of several sources, or null
  * @param format plain or gzip
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-5.1">RFC 8460 §5.1</a>
+ * @since 0.1
  */
-public record ReportFilename(DomainName sender, DomainName policyDomain, long beginTimestamp, long endTimestamp,
+public record ReportFilename(DomainName submitter, DomainName policyDomain, long beginTimestamp, long endTimestamp,
         @Nullable String uniqueId, ReportFormat format) {
 
-    /** Checks the components against the RFC 8460 §5.1 ABNF. */
+    /**
+     * Checks the components against the RFC 8460 §5.1 ABNF.
+     *
+     * @param submitter the domain of the report's {@code contact-info}, which RFC 8460 §5.1 calls
+     *     {@code sender} in the file name and §5.3 {@code TLS-Report-Submitter}
+     * @param policyDomain the policy domain reported on
+     * @param beginTimestamp start of the date range, Unix seconds
+     * @param endTimestamp end of the date range, Unix seconds
+     * @param uniqueId {@code 1*(ALPHA / DIGIT)} distinguishing reports of several sources, or null
+     * @param format plain or gzip
+     */
     public ReportFilename {
-        Objects.requireNonNull(sender, "sender");
+        Objects.requireNonNull(submitter, "submitter");
         Objects.requireNonNull(policyDomain, "policyDomain");
         Objects.requireNonNull(format, "format");
         if (beginTimestamp < 0 || endTimestamp < 0) {
@@ -49,7 +61,7 @@ public record ReportFilename(DomainName sender, DomainName policyDomain, long be
     }
 
     /**
-     * Returns the file name for a report: the sender from {@code contact-info}, the policy domain,
+     * Returns the file name for a report: the submitter from {@code contact-info}, the policy domain,
      * and the date range.
      *
      * @param report a report about exactly one policy domain
@@ -60,10 +72,8 @@ public record ReportFilename(DomainName sender, DomainName policyDomain, long be
      *     exactly one valid policy domain
      */
     public static ReportFilename of(TlsReport report, ReportFormat format, @Nullable String uniqueId) {
-        DomainName sender = report.contactDomain();
-        if (sender == null) {
-            throw new IllegalArgumentException("the report has no contact-info with a domain (RFC 8460 §5.1)");
-        }
+        DomainName submitter = report.submitter().orElseThrow(() -> new IllegalArgumentException(
+                "the report has no contact-info with a domain (RFC 8460 §5.1)"));
         List<String> domains = report.policyDomains();
         if (domains.size() != 1) {
             throw new IllegalArgumentException("the file name names one policy domain; the report has "
@@ -71,7 +81,7 @@ public record ReportFilename(DomainName sender, DomainName policyDomain, long be
         }
         // RFC 8460 §5.1: both domains in A-labels.
         DomainName policy = DomainName.of(domains.get(0));
-        return new ReportFilename(sender, policy, report.dateRange().startEpochSecond(),
+        return new ReportFilename(submitter, policy, report.dateRange().startEpochSecond(),
                 report.dateRange().endEpochSecond(), uniqueId, format);
     }
 
@@ -99,9 +109,9 @@ public record ReportFilename(DomainName sender, DomainName policyDomain, long be
         if (parts.length != 4 && parts.length != 5) {
             return Optional.empty();
         }
-        ParseResult<DomainName> sender = DomainName.parse(parts[0]);
+        ParseResult<DomainName> submitter = DomainName.parse(parts[0]);
         ParseResult<DomainName> policy = DomainName.parse(parts[1]);
-        if (!(sender instanceof ParseResult.Valid<DomainName> s) || !(policy instanceof ParseResult.Valid<DomainName> d)
+        if (!(submitter instanceof ParseResult.Valid<DomainName> s) || !(policy instanceof ParseResult.Valid<DomainName> d)
                 || !isTimestamp(parts[2]) || !isTimestamp(parts[3])) {
             return Optional.empty();
         }
@@ -116,7 +126,7 @@ public record ReportFilename(DomainName sender, DomainName policyDomain, long be
     /** Returns {@code sender!policy-domain!begin!end[!unique-id].extension}. */
     @Override
     public String toString() {
-        StringBuilder out = new StringBuilder(96).append(sender).append('!').append(policyDomain).append('!')
+        StringBuilder out = new StringBuilder(96).append(submitter).append('!').append(policyDomain).append('!')
                 .append(beginTimestamp).append('!').append(endTimestamp);
         if (uniqueId != null) {
             out.append('!').append(uniqueId);

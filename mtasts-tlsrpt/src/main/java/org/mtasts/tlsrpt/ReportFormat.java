@@ -12,6 +12,7 @@ package org.mtasts.tlsrpt;
  * <p>Immutable and thread-safe.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-5.1">RFC 8460 §5.1</a>
+ * @since 0.1
  */
 public enum ReportFormat {
     /** Plain JSON: {@code application/tlsrpt+json}, extension {@code json} (RFC 8460 §6.4). */
@@ -27,12 +28,12 @@ public enum ReportFormat {
         this.extension = extension;
     }
 
-    /** Returns the media type, such as {@code application/tlsrpt+gzip}. */
+    /** {@return the media type, such as {@code application/tlsrpt+gzip}} */
     public String mediaType() {
         return mediaType;
     }
 
-    /** Returns the file name extension without the leading dot: {@code json} or {@code json.gz}. */
+    /** {@return the file name extension without the leading dot: {@code json} or {@code json.gz}} */
     public String extension() {
         return extension;
     }

@@ -20,11 +20,19 @@ import org.jspecify.annotations.Nullable;
  * @param contactInfo {@code contact-info}, or null when the sender wrote {@code null} or left it out
  * @param reportId {@code report-id}
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-4.4">RFC 8460 §4.4</a>
+ * @since 0.1
  */
 public record ReportHeader(String organizationName, DateRange dateRange, @Nullable String contactInfo,
         String reportId) {
 
-    /** Checks that the required members are present. */
+    /**
+     * Checks that the required members are present.
+     *
+     * @param organizationName {@code organization-name}
+     * @param dateRange {@code date-range}
+     * @param contactInfo {@code contact-info}, or null when the sender wrote {@code null} or left it out
+     * @param reportId {@code report-id}
+     */
     public ReportHeader {
         Objects.requireNonNull(organizationName, "organizationName");
         Objects.requireNonNull(dateRange, "dateRange");

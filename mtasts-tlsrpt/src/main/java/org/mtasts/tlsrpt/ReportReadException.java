@@ -3,18 +3,21 @@ package org.mtasts.tlsrpt;
 import java.util.Objects;
 
 /**
- * Thrown by {@link ReadResult#orElseThrow()} for input that is not a usable report; carries the
- * {@link ReportError}.
+ * Thrown by {@link ReadResult#orElseThrow()} and {@link
+ * org.mtasts.tlsrpt.mail.MessageReadResult#orElseThrow()} for input that is not a usable report;
+ * carries the {@link ReportError}.
  *
  * <pre>{@code
  * try {
  *     TlsReport r = reader.read(bytes).orElseThrow();
  * } catch (ReportReadException e) {
- *     System.err.println(e.error().path() + ": " + e.error().message());
+ *     System.err.println(e.error().path() + ": " + e.error().detail());
  * }
  * }</pre>
  *
  * <p>Immutable and thread-safe.
+ *
+ * @since 0.1
  */
 public final class ReportReadException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
@@ -32,7 +35,7 @@ public final class ReportReadException extends IllegalArgumentException {
         this.error = error;
     }
 
-    /** Returns the error. */
+    /** {@return the error} */
     public ReportError error() {
         return error;
     }

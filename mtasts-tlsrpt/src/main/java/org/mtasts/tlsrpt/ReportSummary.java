@@ -39,6 +39,7 @@ import tools.jackson.core.ObjectWriteContext;
  * <p>Immutable and thread-safe.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-4">RFC 8460 §4</a>
+ * @since 0.1
  */
 public final class ReportSummary {
 
@@ -62,19 +63,24 @@ public final class ReportSummary {
         /** No sessions. */
         public static final Counts ZERO = new Counts(0, 0);
 
-        /** Checks that both are non-negative. */
+        /**
+         * Checks that both are non-negative.
+         *
+         * @param successfulSessions sessions with valid TLS
+         * @param failedSessions sessions that failed
+         */
         public Counts {
             if (successfulSessions < 0 || failedSessions < 0) {
                 throw new IllegalArgumentException("counts must not be negative");
             }
         }
 
-        /** Returns all sessions, saturating. */
+        /** {@return all sessions, saturating} */
         public long totalSessions() {
             return Sums.add(successfulSessions, failedSessions);
         }
 
-        /** Returns successful / all sessions, or empty when there were none. */
+        /** {@return successful / all sessions, or empty when there were none} */
         public OptionalDouble successRate() {
             long total = totalSessions();
             return total == 0 ? OptionalDouble.empty() : OptionalDouble.of((double) successfulSessions / total);
@@ -106,7 +112,12 @@ public final class ReportSummary {
      * @param byResultType the same, per {@code result-type}
      */
     public record MxHostStats(long failedSessions, SortedMap<String, Long> byResultType) {
-        /** Copies the map. */
+        /**
+         * Copies the map.
+         *
+         * @param failedSessions the sum of {@code failed-session-count}
+         * @param byResultType the same, per {@code result-type}
+         */
         public MxHostStats {
             byResultType = Collections.unmodifiableSortedMap(new TreeMap<>(byResultType));
         }
@@ -179,37 +190,37 @@ public final class ReportSummary {
         return new ReportSummary(List.copyOf(reports));
     }
 
-    /** Returns how many reports were summarized. */
+    /** {@return how many reports were summarized} */
     public int reportCount() {
         return reportCount;
     }
 
-    /** Returns the sessions of all reports. */
+    /** {@return the sessions of all reports} */
     public Counts total() {
         return total;
     }
 
-    /** Returns the sessions per UTC day (the day each report's range starts). */
+    /** {@return the sessions per UTC day (the day each report's range starts)} */
     public SortedMap<LocalDate, Counts> byDay() {
         return byDay;
     }
 
-    /** Returns the sessions per {@code organization-name}. */
+    /** {@return the sessions per {@code organization-name}} */
     public SortedMap<String, Counts> byOrganization() {
         return byOrganization;
     }
 
-    /** Returns the sessions per {@code policy-domain} (lower case). */
+    /** {@return the sessions per {@code policy-domain} (lower case)} */
     public SortedMap<String, Counts> byPolicyDomain() {
         return byPolicyDomain;
     }
 
-    /** Returns the failures per {@code receiving-mx-hostname} (lower case). */
+    /** {@return the failures per {@code receiving-mx-hostname} (lower case)} */
     public SortedMap<String, MxHostStats> byMxHost() {
         return byMxHost;
     }
 
-    /** Returns the failed sessions per {@code result-type} (sum of {@code failed-session-count}). */
+    /** {@return the failed sessions per {@code result-type} (sum of {@code failed-session-count})} */
     public SortedMap<String, Long> byResultType() {
         return byResultType;
     }
@@ -226,10 +237,10 @@ public final class ReportSummary {
     }
 
     /**
-     * Returns the summary as JSON: {@code report-count}, {@code total}, {@code by-day}, {@code
+     * {@return the summary as JSON: {@code report-count}, {@code total}, {@code by-day}, {@code
      * by-organization}, {@code by-policy-domain}, {@code by-mx-host}, {@code by-result-type}; counts
      * as {@code {"successful-sessions":N,"failed-sessions":N,"success-rate":0.99}} ({@code null} rate
-     * without sessions).
+     * without sessions)}
      */
     public String toJson() {
         ByteArrayOutputStream out = new ByteArrayOutputStream(1024);

@@ -20,6 +20,8 @@ package org.mtasts.tlsrpt;
  *
  * <p>Implementations are called from the reading thread only and need not be thread-safe; this
  * interface itself holds no state. Not thread-safe; confine to one thread.
+ *
+ * @since 0.1
  */
 public interface ReportVisitor {
 

@@ -6,7 +6,7 @@ import java.util.Objects;
  * Something a report (or a report message) does that RFC 8460 does not ask for, which the reader
  * tolerated: where ({@link #path()}, a JSON path such as {@code
  * $.policies[0].failure-details[2].receiving-ip}, or a header name for message-level warnings), what
- * ({@link #kind()}) and a plain-language {@link #message()} quoting the offending value escaped.
+ * ({@link #kind()}) and a plain-language {@link #detail()} quoting the offending value escaped.
  *
  * <p>Each kind is either a {@linkplain Severity#DEVIATION deviation} from RFC 8460 (a {@linkplain
  * TlsReportReader.Builder#strict(boolean) strict} reader rejects the report) or a {@linkplain
@@ -23,9 +23,10 @@ import java.util.Objects;
  *
  * @param kind what kind of deviation
  * @param path where: a JSON path starting with {@code $}, or a header name
- * @param message what exactly, without the path
+ * @param detail what exactly, in plain language, without the path and the rule
+ * @since 0.1
  */
-public record ReportWarning(Kind kind, String path, String message) {
+public record ReportWarning(Kind kind, String path, String detail) {
 
     /** Whether a warning is a deviation from RFC 8460 or only a notice. */
     public enum Severity {
@@ -116,47 +117,53 @@ public record ReportWarning(Kind kind, String path, String message) {
             this.severity = severity;
         }
 
-        /** Returns the stable kebab-case code, such as {@code date-time-without-zone}. */
+        /** {@return the stable kebab-case code, such as {@code date-time-without-zone}} */
         public String code() {
             return code;
         }
 
-        /** Returns the rule concerned, such as {@code RFC 3339 §5.6}. */
+        /** {@return the rule concerned, such as {@code RFC 3339 §5.6}} */
         public String rule() {
             return rule;
         }
 
-        /** Returns whether this is a deviation or a notice. */
+        /** {@return whether this is a deviation or a notice} */
         public Severity severity() {
             return severity;
         }
     }
 
-    /** Checks the components. */
+    /**
+     * Checks the components.
+     *
+     * @param kind what kind of deviation
+     * @param path where: a JSON path starting with {@code $}, or a header name
+     * @param detail what exactly, in plain language, without the path and the rule
+     */
     public ReportWarning {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(path, "path");
-        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(detail, "detail");
     }
 
-    /** Returns {@code kind().code()}. */
+    /** {@return {@code kind().code()}} */
     public String code() {
         return kind.code();
     }
 
-    /** Returns {@code kind().rule()}. */
+    /** {@return {@code kind().rule()}} */
     public String rule() {
         return kind.rule();
     }
 
-    /** Returns whether a strict reader rejects the report for this. */
+    /** {@return whether a strict reader rejects the report for this} */
     public boolean isDeviation() {
         return kind.severity() == Severity.DEVIATION;
     }
 
-    /** Returns {@code path: message (rule)}. */
+    /** Returns {@code path: detail (rule)}. */
     @Override
     public String toString() {
-        return path + ": " + message + " (" + kind.rule() + ")";
+        return path + ": " + detail + " (" + kind.rule() + ")";
     }
 }

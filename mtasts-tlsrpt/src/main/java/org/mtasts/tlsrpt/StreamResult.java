@@ -16,6 +16,8 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Immutable and thread-safe.
+ *
+ * @since 0.1
  */
 public sealed interface StreamResult permits StreamResult.Completed, StreamResult.Invalid {
 
@@ -27,19 +29,19 @@ public sealed interface StreamResult permits StreamResult.Completed, StreamResul
         INVALID
     }
 
-    /** Returns which outcome this is. */
+    /** {@return which outcome this is} */
     Kind kind();
 
-    /** Returns how many policies were handed to the visitor. */
+    /** {@return how many policies were handed to the visitor} */
     int policyCount();
 
-    /** Returns how many failure details were handed to the visitor. */
+    /** {@return how many failure details were handed to the visitor} */
     long failureDetailCount();
 
-    /** Returns the warnings kept (the visitor saw every one). */
+    /** {@return the warnings kept (the visitor saw every one)} */
     List<ReportWarning> warnings();
 
-    /** Returns how many more warnings were found than {@link #warnings()} holds. */
+    /** {@return how many more warnings were found than {@link #warnings()} holds} */
     long omittedWarnings();
 
     /**
@@ -53,7 +55,15 @@ public sealed interface StreamResult permits StreamResult.Completed, StreamResul
      */
     record Completed(ReportHeader header, int policyCount, long failureDetailCount, List<ReportWarning> warnings,
             long omittedWarnings) implements StreamResult {
-        /** Checks and copies the components. */
+        /**
+         * Checks and copies the components.
+         *
+         * @param header the top-level members
+         * @param policyCount policies visited
+         * @param failureDetailCount failure details visited
+         * @param warnings the warnings kept
+         * @param omittedWarnings warnings beyond the limit
+         */
         public Completed {
             Objects.requireNonNull(header, "header");
             warnings = List.copyOf(warnings);
@@ -76,7 +86,15 @@ public sealed interface StreamResult permits StreamResult.Completed, StreamResul
      */
     record Invalid(ReportError error, int policyCount, long failureDetailCount, List<ReportWarning> warnings,
             long omittedWarnings) implements StreamResult {
-        /** Checks and copies the components. */
+        /**
+         * Checks and copies the components.
+         *
+         * @param error why
+         * @param policyCount policies visited before the error
+         * @param failureDetailCount failure details visited before the error
+         * @param warnings the warnings kept
+         * @param omittedWarnings warnings beyond the limit
+         */
         public Invalid {
             Objects.requireNonNull(error, "error");
             warnings = List.copyOf(warnings);

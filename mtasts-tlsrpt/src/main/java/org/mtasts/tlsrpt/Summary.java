@@ -15,13 +15,19 @@ package org.mtasts.tlsrpt;
  * @param totalSuccessfulSessionCount {@code total-successful-session-count}
  * @param totalFailureSessionCount {@code total-failure-session-count}
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-4.4">RFC 8460 §4.4</a>
+ * @since 0.1
  */
 public record Summary(long totalSuccessfulSessionCount, long totalFailureSessionCount) {
 
     /** A summary with no sessions. */
     public static final Summary EMPTY = new Summary(0, 0);
 
-    /** Checks that both counts are non-negative. */
+    /**
+     * Checks that both counts are non-negative.
+     *
+     * @param totalSuccessfulSessionCount {@code total-successful-session-count}
+     * @param totalFailureSessionCount {@code total-failure-session-count}
+     */
     public Summary {
         if (totalSuccessfulSessionCount < 0 || totalFailureSessionCount < 0) {
             throw new IllegalArgumentException("session counts must not be negative: "
@@ -29,7 +35,7 @@ public record Summary(long totalSuccessfulSessionCount, long totalFailureSession
         }
     }
 
-    /** Returns the sum of both counts, saturating at {@link Long#MAX_VALUE}. */
+    /** {@return the sum of both counts, saturating at {@link Long#MAX_VALUE}} */
     public long totalSessionCount() {
         return Sums.add(totalSuccessfulSessionCount, totalFailureSessionCount);
     }

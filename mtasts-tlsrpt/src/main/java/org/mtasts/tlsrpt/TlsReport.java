@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.mtasts.core.DomainName;
@@ -44,6 +45,7 @@ import org.mtasts.core.ParseResult;
  * @param reportId {@code report-id}
  * @param policies {@code policies}
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-4">RFC 8460 §4</a>
+ * @since 0.1
  */
 public record TlsReport(String organizationName, DateRange dateRange, @Nullable String contactInfo,
         String reportId, List<PolicyResult> policies) {
@@ -66,7 +68,15 @@ public record TlsReport(String organizationName, DateRange dateRange, @Nullable 
             .thenComparing(FailureDetails::failureReasonCode, nullsFirst())
             .thenComparingLong(FailureDetails::failedSessionCount);
 
-    /** Checks and copies the components. */
+    /**
+     * Checks and copies the components.
+     *
+     * @param organizationName {@code organization-name}
+     * @param dateRange {@code date-range}
+     * @param contactInfo {@code contact-info}, or null when a received report lacks it
+     * @param reportId {@code report-id}
+     * @param policies {@code policies}
+     */
     public TlsReport {
         Objects.requireNonNull(organizationName, "organizationName");
         Objects.requireNonNull(dateRange, "dateRange");
@@ -86,12 +96,12 @@ public record TlsReport(String organizationName, DateRange dateRange, @Nullable 
                 header.reportId(), policies);
     }
 
-    /** Returns the top-level members other than {@code policies}. */
+    /** {@return the top-level members other than {@code policies}} */
     public ReportHeader header() {
         return new ReportHeader(organizationName, dateRange, contactInfo, reportId);
     }
 
-    /** Returns the sum of every policy's {@code total-successful-session-count}, saturating. */
+    /** {@return the sum of every policy's {@code total-successful-session-count}, saturating} */
     public long totalSuccessfulSessionCount() {
         long sum = 0;
         for (PolicyResult p : policies) {
@@ -100,7 +110,7 @@ public record TlsReport(String organizationName, DateRange dateRange, @Nullable 
         return sum;
     }
 
-    /** Returns the sum of every policy's {@code total-failure-session-count}, saturating. */
+    /** {@return the sum of every policy's {@code total-failure-session-count}, saturating} */
     public long totalFailureSessionCount() {
         long sum = 0;
         for (PolicyResult p : policies) {
@@ -109,7 +119,7 @@ public record TlsReport(String organizationName, DateRange dateRange, @Nullable 
         return sum;
     }
 
-    /** Returns the distinct {@code policy-domain} values, in order of first appearance. */
+    /** {@return the distinct {@code policy-domain} values, in order of first appearance} */
     public List<String> policyDomains() {
         Set<String> domains = new LinkedHashSet<>();
         for (PolicyResult p : policies) {
@@ -122,11 +132,11 @@ public record TlsReport(String organizationName, DateRange dateRange, @Nullable 
     }
 
     /**
-     * Returns the domain of {@code contact-info}: what {@code TLS-Report-Submitter} and the §5.1
-     * file name must carry (RFC 8460 §5.1, §5.3); null if there is no usable address.
+     * {@return the submitter: the domain of {@code contact-info}, which {@code TLS-Report-Submitter}
+     * and the §5.1 file name must carry (RFC 8460 §5.1, §5.3); empty if there is no usable address}
      */
-    public @Nullable DomainName contactDomain() {
-        return contactInfo == null ? null : addressDomain(contactInfo);
+    public Optional<DomainName> submitter() {
+        return contactInfo == null ? Optional.empty() : Optional.ofNullable(addressDomain(contactInfo));
     }
 
     /**
@@ -180,7 +190,7 @@ public record TlsReport(String organizationName, DateRange dateRange, @Nullable 
         return result;
     }
 
-    /** Returns a builder for a report to send. */
+    /** {@return a builder for a report to send} */
     public static Builder builder() {
         return new Builder();
     }

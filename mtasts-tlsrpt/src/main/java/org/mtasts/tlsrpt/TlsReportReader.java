@@ -60,12 +60,13 @@ import tools.jackson.core.sym.PropertyNameMatcher;
  * TlsReportReader reader = TlsReportReader.lenient();          // share one
  * ReadResult result = reader.read(Path.of("google.com!example.com!1663200000!1663286399!001.json.gz"));
  * TlsReport report = result.orElseThrow();
- * result.warnings().forEach(w -> System.out.println(w.path() + ": " + w.message()));
+ * result.warnings().forEach(w -> System.out.println(w.path() + ": " + w.detail()));
  * }</pre>
  *
  * <p>Thread-safe; share one instance.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-4">RFC 8460 §4</a>
+ * @since 0.1
  */
 public final class TlsReportReader {
 
@@ -122,22 +123,22 @@ public final class TlsReportReader {
         this.names = ReportParser.matcher(factory);
     }
 
-    /** Returns the tolerant reader with the default limits. */
+    /** {@return the tolerant reader with the default limits} */
     public static TlsReportReader lenient() {
         return LENIENT;
     }
 
-    /** Returns the strict reader (every deviation is an error) with the default limits. */
+    /** {@return the strict reader (every deviation is an error) with the default limits} */
     public static TlsReportReader strict() {
         return STRICT;
     }
 
-    /** Returns a builder, initially lenient with the default limits. */
+    /** {@return a builder, initially lenient with the default limits} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Returns a builder initialized with this reader's settings. */
+    /** {@return a builder initialized with this reader's settings} */
     public Builder newBuilder() {
         Builder b = new Builder();
         b.strict = strict;
@@ -151,7 +152,7 @@ public final class TlsReportReader {
         return b;
     }
 
-    /** Returns whether deviations are errors. */
+    /** {@return whether deviations are errors} */
     public boolean isStrict() {
         return strict;
     }
@@ -411,9 +412,9 @@ public final class TlsReportReader {
                     + "report counts"), 0, 0);
         }
         DomainName contact = header.contactInfo() == null ? null : TlsReport.addressDomain(header.contactInfo());
-        if (contact != null && !contact.equals(name.sender())) {
+        if (contact != null && !contact.equals(name.submitter())) {
             warnings.add(new ReportWarning(ReportWarning.Kind.FILE_NAME_MISMATCH, "$.contact-info", "the file name's "
-                    + "sender " + name.sender() + " is not the domain of contact-info " + contact
+                    + "sender " + name.submitter() + " is not the domain of contact-info " + contact
                     + "; the report counts"), 0, 0);
         }
     }
@@ -740,7 +741,11 @@ public final class TlsReportReader {
             return this;
         }
 
-        /** Builds the reader. */
+        /**
+         * Builds the reader.
+         *
+         * @return the reader
+         */
         public TlsReportReader build() {
             return new TlsReportReader(this);
         }

@@ -35,6 +35,7 @@ import tools.jackson.core.json.JsonFactory;
  * <p>Thread-safe; share one instance.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-4.4">RFC 8460 §4.4</a>
+ * @since 0.1
  */
 public final class TlsReportWriter {
 
@@ -72,7 +73,7 @@ public final class TlsReportWriter {
 
     private TlsReportWriter() {}
 
-    /** Returns the writer. */
+    /** {@return the writer} */
     public static TlsReportWriter create() {
         return INSTANCE;
     }
@@ -224,7 +225,10 @@ public final class TlsReportWriter {
         g.writeEndObject();
     }
 
-    /** RFC 8460 §4.4 (T4 in RFC-CHECKLIST): an unknown value is left out, never null or "". */
+    /**
+     * RFC 8460 §4.4 does not say which members are optional beyond two; an unknown value is left
+     * out, never written as null or "" (a null contact-info breaks some report viewers).
+     */
     private static void optional(JsonGenerator g, SerializableString name, @Nullable String value) {
         if (value != null) {
             g.writeName(name);

@@ -28,7 +28,7 @@ final class Warnings {
     void add(ReportWarning warning, int line, int column) {
         if (strict && warning.isDeviation()) {
             throw new ReportFailure(new ReportError(ReportError.Kind.STRICT, warning.rule(), warning.path(),
-                    line, column, warning.message() + " [" + warning.code() + "]"));
+                    line, column, warning.detail() + " [" + warning.code() + "]"));
         }
         if (kept.size() < max) {
             kept.add(warning);

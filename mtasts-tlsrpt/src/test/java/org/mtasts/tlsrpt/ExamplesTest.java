@@ -125,7 +125,7 @@ class ExamplesTest {
         TlsReportReader reader = TlsReportReader.lenient();
         ReadResult result = reader.read(file);
         TlsReport read = result.orElseThrow();
-        result.warnings().forEach(w -> System.out.println(w.path() + ": " + w.message()));
+        result.warnings().forEach(w -> System.out.println(w.path() + ": " + w.detail()));
         assertThat(read).isEqualTo(report);
         TlsReportReader big = TlsReportReader.builder()
                 .maxJsonBytes(1L << 30).maxFailureDetails(10_000_000).build();
@@ -151,7 +151,7 @@ class ExamplesTest {
         try {
             reader.read(new byte[] {'['}).orElseThrow();
         } catch (ReportReadException e) {
-            assertThat(e.error().path() + ": " + e.error().message()).startsWith("$");
+            assertThat(e.error().path() + ": " + e.error().detail()).startsWith("$");
         }
 
         // ReportVisitor, StreamResult

@@ -222,7 +222,7 @@ class TlsReportPropertiesTest {
                 }
             }
             assertThat((long) e.line()).isBetween(0L, Math.max(lines, 1) + 1);
-            assertThat(e.message().chars().noneMatch(c -> c < 0x20 || c == 0x7F)).isTrue();
+            assertThat(e.detail().chars().noneMatch(c -> c < 0x20 || c == 0x7F)).isTrue();
         } else {
             assertThat(r.orElseThrow()).isNotNull();
         }

@@ -114,7 +114,7 @@ class TlsReportReaderTest {
         ReportError e = error(read(Reports.clean().replace("2024-02-25T00:00:00Z", text)));
         assertThat(e.kind()).isEqualTo(ReportError.Kind.INVALID_VALUE);
         assertThat(e.path()).isEqualTo("$.date-range.start-datetime");
-        assertThat(e.message()).contains(reason);
+        assertThat(e.detail()).contains(reason);
         assertThat(e.line()).isEqualTo(1);
         assertThat(e.column()).isPositive();
     }
@@ -197,7 +197,7 @@ class TlsReportReaderTest {
         ReadResult lenient = TlsReportReader.lenient().read(Reports.resource("mail.ru.json"));
         ReportWarning w = onlyWarning(lenient, ReportWarning.Kind.COUNTS_DISAGREE);
         assertThat(w.path()).isEqualTo("$.policies[0].summary.total-failure-session-count");
-        assertThat(w.message()).contains("2").contains("1");
+        assertThat(w.detail()).contains("2").contains("1");
         ReadResult twoDetails = TlsReportReader.strict().read(utf8(withPolicy(stsEntry(detail("") + ","
                 + detail("")))));
         assertThat(twoDetails.kind()).isEqualTo(ReadResult.Kind.READ);
@@ -277,7 +277,7 @@ class TlsReportReaderTest {
         assertThat(r.orElseThrow().reportId()).isEqualTo("r1");
         assertThat(r.warnings()).extracting(ReportWarning::path)
                 .containsExactly("$.x-extra", "$['odd name\\u0007']");
-        assertThat(r.warnings()).allMatch(w -> w.message().chars().noneMatch(c -> c < 0x20));
+        assertThat(r.warnings()).allMatch(w -> w.detail().chars().noneMatch(c -> c < 0x20));
     }
 
     @Test
@@ -304,7 +304,7 @@ class TlsReportReaderTest {
     void policyDomainIsChecked() {
         ReadResult u = read(Reports.clean().replace("\"policy-domain\":\"example.com\"",
                 "\"policy-domain\":\"bücher.example\""));
-        assertThat(onlyWarning(u, ReportWarning.Kind.NOT_A_DOMAIN).message()).contains("A-labels");
+        assertThat(onlyWarning(u, ReportWarning.Kind.NOT_A_DOMAIN).detail()).contains("A-labels");
         ReadResult bad = read(Reports.clean().replace("\"policy-domain\":\"example.com\"",
                 "\"policy-domain\":\"not a domain\""));
         assertThat(onlyWarning(bad, ReportWarning.Kind.NOT_A_DOMAIN).path()).isEqualTo("$.policies[0].policy.policy-domain");
@@ -326,7 +326,7 @@ class TlsReportReaderTest {
                 + "\"summary\":{\"total-successful-session-count\":2,\"total-failure-session-count\":0}}"));
         ReportWarning w = onlyWarning(r, ReportWarning.Kind.JSON_IN_STRING);
         assertThat(w.path()).isEqualTo("$.policies[0].policy.policy-string[0]");
-        assertThat(w.message()).contains("2 strings");
+        assertThat(w.detail()).contains("2 strings");
     }
 
     @Test
@@ -441,7 +441,7 @@ class TlsReportReaderTest {
         if (!json.isEmpty()) {
             assertThat(e.line()).as("%s", e).isPositive();
         }
-        assertThat(e.toString()).contains(path).contains(e.message());
+        assertThat(e.toString()).contains(path).contains(e.detail());
     }
 
     @Test
@@ -458,12 +458,12 @@ class TlsReportReaderTest {
     void messagesNeverEchoControlCharacters() {
         String evil = "\\u001b[31m\\r\\nInjected: yes";
         ReportError e = error(read(Reports.clean().replace("\"2024-02-25T00:00:00Z\"", "\"" + evil + "\"")));
-        assertThat(e.message()).doesNotContain("\u001b").doesNotContain("\r").doesNotContain("\n")
+        assertThat(e.detail()).doesNotContain("\u001b").doesNotContain("\r").doesNotContain("\n")
                 .contains("\\u001b");
         ReadResult w = read(Reports.clean().replace("192.0.2.1", evil));
-        assertThat(w.warnings()).isNotEmpty().allMatch(x -> x.message().chars().noneMatch(c -> c < 0x20));
+        assertThat(w.warnings()).isNotEmpty().allMatch(x -> x.detail().chars().noneMatch(c -> c < 0x20));
         ReportError bad = error(read("{\"organization-name\":tru\u0007e}"));
-        assertThat(bad.message().chars().noneMatch(c -> c < 0x20)).isTrue();
+        assertThat(bad.detail().chars().noneMatch(c -> c < 0x20)).isTrue();
     }
 
     @Test
@@ -474,7 +474,7 @@ class TlsReportReaderTest {
         assertThat(e.kind()).isEqualTo(ReportError.Kind.STRICT);
         assertThat(e.rule()).isEqualTo("RFC 3339 §5.6");
         assertThat(e.path()).isEqualTo("$.date-range.start-datetime");
-        assertThat(e.message()).contains("date-time-without-zone");
+        assertThat(e.detail()).contains("date-time-without-zone");
         assertThat(e.line()).isEqualTo(1);
         String exclusive = Reports.clean().replace("2024-02-25T23:59:59Z", "2024-02-26T00:00:00Z");
         ReadResult ok = TlsReportReader.strict().read(utf8(exclusive));
@@ -494,9 +494,9 @@ class TlsReportReaderTest {
         assertThat(TlsReportReader.lenient().read(new ByteArrayInputStream(gz)).orElseThrow().reportId())
                 .isEqualTo("r1");
         ReadResult named = TlsReportReader.lenient().read(gz, "report.json");
-        assertThat(onlyWarning(named, ReportWarning.Kind.COMPRESSION_MISMATCH).message()).contains("compressed");
+        assertThat(onlyWarning(named, ReportWarning.Kind.COMPRESSION_MISMATCH).detail()).contains("compressed");
         ReadResult plainNamedGz = TlsReportReader.lenient().read(utf8(Reports.clean()), "report.json.gz");
-        assertThat(onlyWarning(plainNamedGz, ReportWarning.Kind.COMPRESSION_MISMATCH).message()).contains("not gzip");
+        assertThat(onlyWarning(plainNamedGz, ReportWarning.Kind.COMPRESSION_MISMATCH).detail()).contains("not gzip");
     }
 
     @Test
@@ -516,7 +516,7 @@ class TlsReportReaderTest {
         zip[35] = (byte) 0xCF;
         ReportError e = error(TlsReportReader.lenient().read(zip));
         assertThat(e.kind()).isEqualTo(ReportError.Kind.MALFORMED_COMPRESSION);
-        assertThat(e.message()).contains("not valid UTF-8");
+        assertThat(e.detail()).contains("not valid UTF-8");
         byte[] flagged = zip.clone();
         flagged[7] |= 0x08; // general purpose bit 11: the name is declared UTF-8
         assertThat(error(TlsReportReader.lenient().read(flagged)).kind()).isEqualTo(ReportError.Kind.MALFORMED_COMPRESSION);
@@ -626,7 +626,7 @@ class TlsReportReaderTest {
         assertThat(bomb.length).isLessThan(100_000);
         ReportError e = error(TlsReportReader.lenient().read(bomb));
         assertThat(e.kind()).isEqualTo(ReportError.Kind.LIMIT_EXCEEDED);
-        assertThat(e.message()).contains("maxJsonBytes");
+        assertThat(e.detail()).contains("maxJsonBytes");
         assertThat(TlsReportReader.DEFAULT_MAX_JSON_BYTES).isEqualTo(20L * 1024 * 1024);
     }
 
@@ -688,6 +688,6 @@ class TlsReportReaderTest {
     private static void assertLimit(ReadResult r, String setting) {
         ReportError e = error(r);
         assertThat(e.kind()).isEqualTo(ReportError.Kind.LIMIT_EXCEEDED);
-        assertThat(e.message()).contains(setting);
+        assertThat(e.detail()).contains(setting);
     }
 }

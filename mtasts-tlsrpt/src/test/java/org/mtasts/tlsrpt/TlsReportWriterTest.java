@@ -138,7 +138,7 @@ class TlsReportWriterTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() ->
                 FailureDetails.builder(ResultType.STARTTLS_NOT_SUPPORTED).failureReasonCode("a\nb"))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThat(d.toBuilder().build()).isEqualTo(d);
+        assertThat(d.newBuilder().build()).isEqualTo(d);
         assertThat(d.withFailedSessionCount(5).sameFailure(d)).isTrue();
     }
 
@@ -152,6 +152,8 @@ class TlsReportWriterTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> TlsReport.builder().dateRange(new DateRange(
                 Instant.parse("2024-01-02T00:00:00Z"), Instant.parse("2024-01-01T00:00:00Z"))))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThat(sample().contactDomain()).isEqualTo(DomainName.of("company-x.example"));
+        assertThat(sample().submitter()).contains(DomainName.of("company-x.example"));
+        assertThat(new TlsReport("x", DateRange.utcDay(LocalDate.of(2024, 1, 1)), null, "r1", List.of()).submitter())
+                .isEmpty();
     }
 }

@@ -17,10 +17,16 @@ import java.util.Objects;
  *
  * @param name the field name as written
  * @param value the field body, unfolded and decoded (may contain any character the sender wrote)
+ * @since 0.1
  */
 public record MessageHeader(String name, String value) {
 
-    /** Checks the components. */
+    /**
+     * Checks the components.
+     *
+     * @param name the field name as written
+     * @param value the field body, unfolded and decoded (may contain any character the sender wrote)
+     */
     public MessageHeader {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(value, "value");

@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.mtasts.core.DomainName;
 import org.mtasts.tlsrpt.ReportError;
+import org.mtasts.tlsrpt.ReportReadException;
 import org.mtasts.tlsrpt.ReportWarning;
 import org.mtasts.tlsrpt.TlsReport;
 
@@ -20,9 +21,12 @@ import org.mtasts.tlsrpt.TlsReport;
  *     TlsReport report = received.report();
  *     Optional<String> submitter = received.header("TLS-Report-Submitter");
  * }
+ * TlsReport report = r.orElseThrow();   // or: ReportReadException
  * }</pre>
  *
  * <p>Immutable and thread-safe.
+ *
+ * @since 0.1
  */
 public sealed interface MessageReadResult permits MessageReadResult.Received, MessageReadResult.Invalid {
 
@@ -34,14 +38,23 @@ public sealed interface MessageReadResult permits MessageReadResult.Received, Me
         INVALID
     }
 
-    /** Returns which outcome this is. */
+    /** {@return which outcome this is} */
     Kind kind();
 
-    /** Returns the message's top-level header fields, in order. */
+    /** {@return the message's top-level header fields, in order} */
     List<MessageHeader> headers();
 
-    /** Returns the warnings: the report's, then the message's. */
+    /** {@return the warnings: the report's, then the message's} */
     List<ReportWarning> warnings();
+
+    /**
+     * Returns the report, as {@link org.mtasts.tlsrpt.ReadResult#orElseThrow()} does for a report
+     * read alone.
+     *
+     * @return the report
+     * @throws ReportReadException if the message holds no usable report
+     */
+    TlsReport orElseThrow();
 
     /**
      * Returns the first value of a header field.
@@ -69,7 +82,15 @@ public sealed interface MessageReadResult permits MessageReadResult.Received, Me
      */
     record Received(TlsReport report, List<ReportWarning> warnings, List<MessageHeader> headers,
             @Nullable String fileName, String mediaType) implements MessageReadResult {
-        /** Checks and copies the components. */
+        /**
+         * Checks and copies the components.
+         *
+         * @param report the report
+         * @param warnings the report's and the message's warnings
+         * @param headers the top-level header fields
+         * @param fileName the attachment's file name, or null
+         * @param mediaType the attachment's media type, lower case
+         */
         public Received {
             Objects.requireNonNull(report, "report");
             Objects.requireNonNull(mediaType, "mediaType");
@@ -82,6 +103,11 @@ public sealed interface MessageReadResult permits MessageReadResult.Received, Me
             return Kind.RECEIVED;
         }
 
+        @Override
+        public TlsReport orElseThrow() {
+            return report;
+        }
+
         /**
          * Returns whether the report comes from the domain whose DKIM signature the caller verified:
          * the domain of {@code contact-info} (the submitter, RFC 8460 §5.3) is that domain or below
@@ -92,9 +118,8 @@ public sealed interface MessageReadResult permits MessageReadResult.Received, Me
          * @return false also when the report has no usable {@code contact-info}
          */
         public boolean submittedBy(DomainName verifiedDkimDomain) {
-            DomainName submitter = report.contactDomain();
-            return submitter != null
-                    && (submitter.equals(verifiedDkimDomain) || submitter.isSubdomainOf(verifiedDkimDomain));
+            return report.submitter().filter(submitter -> submitter.equals(verifiedDkimDomain)
+                    || submitter.isSubdomainOf(verifiedDkimDomain)).isPresent();
         }
     }
 
@@ -107,7 +132,13 @@ public sealed interface MessageReadResult permits MessageReadResult.Received, Me
      */
     record Invalid(ReportError error, List<ReportWarning> warnings, List<MessageHeader> headers)
             implements MessageReadResult {
-        /** Checks and copies the components. */
+        /**
+         * Checks and copies the components.
+         *
+         * @param error why
+         * @param warnings the warnings found before the error
+         * @param headers the top-level header fields (empty if the message could not be parsed)
+         */
         public Invalid {
             Objects.requireNonNull(error, "error");
             warnings = List.copyOf(warnings);
@@ -117,6 +148,11 @@ public sealed interface MessageReadResult permits MessageReadResult.Received, Me
         @Override
         public Kind kind() {
             return Kind.INVALID;
+        }
+
+        @Override
+        public TlsReport orElseThrow() {
+            throw new ReportReadException(error);
         }
     }
 }

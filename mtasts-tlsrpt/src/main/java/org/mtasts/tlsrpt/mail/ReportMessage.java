@@ -59,6 +59,7 @@ import org.mtasts.tlsrpt.TlsReportWriter;
  * <p>Immutable and thread-safe.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-5.3">RFC 8460 §5.3</a>
+ * @since 0.1
  */
 public final class ReportMessage {
 
@@ -82,12 +83,12 @@ public final class ReportMessage {
         this.fileName = fileName;
     }
 
-    /** Returns a builder. */
+    /** {@return a builder} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Returns the RFC 5322 message: CRLF line ends, 7-bit (the report in base64). */
+    /** {@return the RFC 5322 message: CRLF line ends, 7-bit (the report in base64)} */
     public byte[] toBytes() {
         return bytes.clone();
     }
@@ -102,29 +103,29 @@ public final class ReportMessage {
         out.write(bytes);
     }
 
-    /** Returns the Subject: {@code Report Domain: D Submitter: S Report-ID: <id>} (RFC 8460 §5.3). */
+    /** {@return the Subject: {@code Report Domain: D Submitter: S Report-ID: <id>} (RFC 8460 §5.3)} */
     public String subject() {
         return subject;
     }
 
-    /** Returns the Subject's Report-ID with its angle brackets. */
+    /** {@return the Subject's Report-ID with its angle brackets} */
     public String reportId() {
         return reportIdToken;
     }
 
-    /** Returns the attachment's file name (RFC 8460 §5.1). */
+    /** {@return the attachment's file name (RFC 8460 §5.1)} */
     public ReportFilename fileName() {
         return fileName;
     }
 
-    /** Returns the policy domain: {@code TLS-Report-Domain}. */
+    /** {@return the policy domain: {@code TLS-Report-Domain}} */
     public DomainName policyDomain() {
         return fileName.policyDomain();
     }
 
-    /** Returns the submitter: {@code TLS-Report-Submitter}, the domain of {@code contact-info}. */
+    /** {@return the submitter: {@code TLS-Report-Submitter}, the domain of {@code contact-info}} */
     public DomainName submitter() {
-        return fileName.sender();
+        return fileName.submitter();
     }
 
     /**
@@ -214,7 +215,7 @@ public final class ReportMessage {
          */
         public Builder report(TlsReport report) {
             Objects.requireNonNull(report, "report");
-            if (report.contactDomain() == null) {
+            if (report.submitter().isEmpty()) {
                 throw new IllegalArgumentException("the report needs a contact-info address: its domain is the "
                         + "TLS-Report-Submitter (RFC 8460 §5.3)");
             }
@@ -340,7 +341,7 @@ public final class ReportMessage {
             }
             TlsReport r = report;
             ReportFilename fileName = ReportFilename.of(r, format, uniqueId);
-            DomainName submitter = fileName.sender();
+            DomainName submitter = fileName.submitter();
             DomainName policyDomain = fileName.policyDomain();
             String reportId = subjectReportId(r.reportId(), submitter);
             // RFC 8460 §5.3: tlsrpt-subject, policy domain first, then the submitter.

@@ -63,6 +63,7 @@ import org.mtasts.tlsrpt.internal.BoundedInput.SourceFailure;
  * <p>Thread-safe; share one instance.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-5.3">RFC 8460 §5.3</a>
+ * @since 0.1
  */
 public final class ReportMessageReader {
 
@@ -79,12 +80,12 @@ public final class ReportMessageReader {
         this.maxMessageBytes = b.maxMessageBytes;
     }
 
-    /** Returns a reader with the lenient report reader and the default limit. */
+    /** {@return a reader with the lenient report reader and the default limit} */
     public static ReportMessageReader create() {
         return builder().build();
     }
 
-    /** Returns a builder. */
+    /** {@return a builder} */
     public static Builder builder() {
         return new Builder();
     }
@@ -185,7 +186,7 @@ public final class ReportMessageReader {
         for (ReportWarning w : own) {
             if (reportReader.isStrict() && w.isDeviation()) {
                 return new MessageReadResult.Invalid(new ReportError(ReportError.Kind.STRICT, w.rule(), w.path(), 0, 0,
-                        w.message() + " [" + w.code() + "]"), warnings, headers);
+                        w.detail() + " [" + w.code() + "]"), warnings, headers);
             }
             warnings.add(w);
         }
@@ -238,12 +239,12 @@ public final class ReportMessageReader {
             out.add(new ReportWarning(ReportWarning.Kind.MISSING_HEADER, "TLS-Report-Submitter",
                     "the message has no TLS-Report-Submitter header"));
         } else {
-            DomainName contact = report.contactDomain();
+            Optional<DomainName> contact = report.submitter();
             DomainName s = domainOf(submitter.get());
             // RFC 8460 §5.3: TLS-Report-Submitter MUST equal the domain of contact-info.
-            if (contact != null && !contact.equals(s)) {
+            if (contact.isPresent() && !contact.get().equals(s)) {
                 out.add(new ReportWarning(ReportWarning.Kind.SUBMITTER_MISMATCH, "TLS-Report-Submitter", "'"
-                        + printable(submitter.get()) + "' is not " + contact + ", the domain of contact-info"));
+                        + printable(submitter.get()) + "' is not " + contact.get() + ", the domain of contact-info"));
             }
         }
     }
@@ -449,7 +450,11 @@ public final class ReportMessageReader {
             return this;
         }
 
-        /** Builds the reader. */
+        /**
+         * Builds the reader.
+         *
+         * @return the reader
+         */
         public ReportMessageReader build() {
             return new ReportMessageReader(this);
         }

@@ -21,7 +21,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.mtasts.tlsrpt.Corpus;
+import org.mtasts.tlsrpt.ReadResult;
 import org.mtasts.tlsrpt.ReportError;
+import org.mtasts.tlsrpt.ReportReadException;
 import org.mtasts.tlsrpt.ReportWarning;
 import org.mtasts.tlsrpt.Reports;
 import org.mtasts.tlsrpt.TlsReport;
@@ -198,6 +200,22 @@ class ReportMessageReaderTest {
     }
 
     @Test
+    @DisplayName("orElseThrow gives the report of a message, or throws ReportReadException with the error, as ReadResult does")
+    void orElseThrowAsReadResult() {
+        MessageReadResult received = ReportMessageReader.create().read(
+                mime("application/tlsrpt+json", REPORT).getBytes(StandardCharsets.UTF_8));
+        assertThat(received.orElseThrow()).isSameAs(((MessageReadResult.Received) received).report());
+        MessageReadResult invalid = ReportMessageReader.create().read(
+                mime("application/tlsrpt+json", "{\"organization-name\":").getBytes(StandardCharsets.UTF_8));
+        ReportError error = ((MessageReadResult.Invalid) invalid).error();
+        assertThatThrownBy(invalid::orElseThrow).isInstanceOf(ReportReadException.class)
+                .hasMessage(error.toString())
+                .satisfies(e -> assertThat(((ReportReadException) e).error()).isSameAs(error));
+        ReadResult alone = TlsReportReader.lenient().read("{\"organization-name\":".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(alone::orElseThrow).isInstanceOf(ReportReadException.class);
+    }
+
+    @Test
     @DisplayName("RFC 8460 §7: messages above the size limit are refused")
     void sizeLimit() {
         byte[] big = mime("text/plain", "x".repeat(5000)).getBytes(StandardCharsets.US_ASCII);
@@ -231,7 +249,7 @@ class ReportMessageReaderTest {
         MessageReadResult r = ReportMessageReader.create().read(bytes);
         assertThat(r).isNotNull();
         if (r instanceof MessageReadResult.Invalid invalid) {
-            assertThat(invalid.error().message().chars().noneMatch(c -> c < 0x20)).isTrue();
+            assertThat(invalid.error().detail().chars().noneMatch(c -> c < 0x20)).isTrue();
         }
     }
 }

@@ -11,9 +11,9 @@ import org.mtasts.core.DomainName;
  *
  * <pre>{@code
  * DomainSpec.of("shop.example")
- *         .mx(10, MxHost.of("mx1.shop.example"))
- *         .mx(20, MxHost.of("mx2.shop.example").withCertificate(CertificateVariant.EXPIRED))
- *         .mx(30, MxHost.of("mx3.shop.example").withoutStarttls());
+ *         .mx(10, SmtpHost.of("mx1.shop.example"))
+ *         .mx(20, SmtpHost.of("mx2.shop.example").withCertificate(CertificateVariant.EXPIRED))
+ *         .mx(30, SmtpHost.of("mx3.shop.example").withoutStarttls());
  * }</pre>
  *
  * <p>Immutable and thread-safe.
@@ -24,12 +24,21 @@ import org.mtasts.core.DomainName;
  * @param starttls whether EHLO advertises STARTTLS (RFC 3207)
  * @param fault a misbehaviour, or null
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8461#section-4.2">RFC 8461 §4.2</a>
+ * @since 0.1
  */
-public record MxHost(String name, CertificateVariant certificate, int chainLength, boolean starttls,
+public record SmtpHost(String name, CertificateVariant certificate, int chainLength, boolean starttls,
         @Nullable SmtpFault fault) {
 
-    /** Validates and normalizes the components. */
-    public MxHost {
+    /**
+     * Validates and normalizes the components.
+     *
+     * @param name the host name, normalized
+     * @param certificate the certificate variant presented after STARTTLS
+     * @param chainLength how many certificates the server sends
+     * @param starttls whether EHLO advertises STARTTLS (RFC 3207)
+     * @param fault a misbehaviour, or null
+     */
+    public SmtpHost {
         name = DomainName.of(name).ascii();
         Objects.requireNonNull(certificate, "certificate");
         if (chainLength < 1 || chainLength > 100) {
@@ -43,8 +52,8 @@ public record MxHost(String name, CertificateVariant certificate, int chainLengt
      * @param name the host name
      * @return the host
      */
-    public static MxHost of(String name) {
-        return new MxHost(name, CertificateVariant.VALID, 2, true, null);
+    public static SmtpHost of(String name) {
+        return new SmtpHost(name, CertificateVariant.VALID, 2, true, null);
     }
 
     /**
@@ -53,8 +62,8 @@ public record MxHost(String name, CertificateVariant certificate, int chainLengt
      * @param certificate the variant
      * @return the copy
      */
-    public MxHost withCertificate(CertificateVariant certificate) {
-        return new MxHost(name, certificate, chainLength, starttls, fault);
+    public SmtpHost withCertificate(CertificateVariant certificate) {
+        return new SmtpHost(name, certificate, chainLength, starttls, fault);
     }
 
     /**
@@ -63,13 +72,13 @@ public record MxHost(String name, CertificateVariant certificate, int chainLengt
      * @param chainLength 1 to 100
      * @return the copy
      */
-    public MxHost withChainLength(int chainLength) {
-        return new MxHost(name, certificate, chainLength, starttls, fault);
+    public SmtpHost withChainLength(int chainLength) {
+        return new SmtpHost(name, certificate, chainLength, starttls, fault);
     }
 
-    /** Returns a copy that does not offer STARTTLS. */
-    public MxHost withoutStarttls() {
-        return new MxHost(name, certificate, chainLength, false, fault);
+    /** {@return a copy that does not offer STARTTLS} */
+    public SmtpHost withoutStarttls() {
+        return new SmtpHost(name, certificate, chainLength, false, fault);
     }
 
     /**
@@ -78,7 +87,7 @@ public record MxHost(String name, CertificateVariant certificate, int chainLengt
      * @param fault the fault, or null for none
      * @return the copy
      */
-    public MxHost withFault(@Nullable SmtpFault fault) {
-        return new MxHost(name, certificate, chainLength, starttls, fault);
+    public SmtpHost withFault(@Nullable SmtpFault fault) {
+        return new SmtpHost(name, certificate, chainLength, starttls, fault);
     }
 }
