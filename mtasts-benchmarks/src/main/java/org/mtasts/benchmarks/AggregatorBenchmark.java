@@ -4,6 +4,9 @@ import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.mtasts.core.DomainName;
 import org.mtasts.core.PolicyMode;
@@ -30,13 +33,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * LongAdder#increment()} of one shared adder from two threads. Each must allocate nothing.
  *
  * <ul>
- *   <li>{@link #record}: {@code record(policy, failure, false)} cycling over four policies and,
- *       under each, a success and a failure, given the same objects each time (as an MTA that
- *       keeps them next to the cached policy);</li>
+ *   <li>{@link #record}: {@code record(policy, failures)} cycling over four policies and, under
+ *       each, a success (an empty list) and a failure (a list of one), given the same objects
+ *       each time (as an MTA that keeps them next to the cached policy);</li>
  *   <li>{@link #recordEqualCopies}: the same sessions given equal but distinct objects, so the
  *       aggregator hashes the details on every call;</li>
  *   <li>{@link #countWithKeys}: the same sessions counted with {@code success(PolicyKey)} and
  *       {@code failure(FailureKey)}, the documented hot path;</li>
+ *   <li>{@link #countPairsWithKeys}: sessions that hit two failure details, {@code
+ *       failure(FailureKey, FailureKey)}: three increments each;</li>
  *   <li>{@link #recordAt}: {@link #record} with the session's time given, which saves the clock
  *       read, the largest part of the cost on a virtual machine.</li>
  * </ul>
@@ -68,26 +73,32 @@ public class AggregatorBenchmark {
         final LongAdder adder = new LongAdder();
         ReportAggregator aggregator = newAggregator();
         PolicyDetails[] policies = new PolicyDetails[KINDS];
-        @Nullable FailureDetails[] failures = new FailureDetails[KINDS];
+        List<List<FailureDetails>> failures = new ArrayList<>();
         PolicyDetails[] policyCopies = new PolicyDetails[KINDS];
-        @Nullable FailureDetails[] failureCopies = new FailureDetails[KINDS];
+        List<List<FailureDetails>> failureCopies = new ArrayList<>();
         ReportAggregator.PolicyKey[] policyKeys = new ReportAggregator.PolicyKey[KINDS];
         ReportAggregator.@Nullable FailureKey[] failureKeys = new ReportAggregator.FailureKey[KINDS];
+        /** For each policy, a second kind of failure (for the two-detail sessions). */
+        ReportAggregator.FailureKey[] otherFailureKeys = new ReportAggregator.FailureKey[KINDS];
 
         /** Builds four policies and, for each, a success and a failure, and counts each once. */
         @Setup
         public void setUp() {
             aggregator = newAggregator();
+            failures.clear();
+            failureCopies.clear();
             for (int i = 0; i < KINDS; i++) {
                 // The same policy object for its success and its failure; copies made separately.
                 policies[i] = i % 2 == 0 ? policy(i / 2) : policies[i - 1];
                 policyCopies[i] = policy(i / 2);
-                failures[i] = i % 2 == 0 ? null : failure(i / 2);
-                failureCopies[i] = i % 2 == 0 ? null : failure(i / 2);
+                failures.add(i % 2 == 0 ? List.of() : List.of(failure(i / 2)));
+                failureCopies.add(i % 2 == 0 ? List.of() : List.of(failure(i / 2)));
                 policyKeys[i] = aggregator.policy(policies[i]);
-                FailureDetails f = failures[i];
-                failureKeys[i] = f == null ? null : aggregator.failure(policyKeys[i], f);
-                aggregator.record(policies[i], failures[i], false);
+                List<FailureDetails> f = failures.get(i);
+                failureKeys[i] = f.isEmpty() ? null : aggregator.failureKey(policyKeys[i], f.get(0));
+                otherFailureKeys[i] = aggregator.failureKey(policyKeys[i], failure(i / 2 + 1));
+                aggregator.record(policies[i], failures.get(i));
+                aggregator.failure(aggregator.failureKey(policyKeys[i], failure(i / 2)), otherFailureKeys[i]);
             }
         }
 
@@ -140,7 +151,7 @@ public class AggregatorBenchmark {
             zeroAllocation = true)
     public void record(Shared s, Cursor c) {
         int i = c.next();
-        s.aggregator.record(s.policies[i], s.failures[i], false);
+        s.aggregator.record(s.policies[i], s.failures.get(i));
     }
 
     /** {@code record()} with equal copies: hashing on every call. */
@@ -149,7 +160,7 @@ public class AggregatorBenchmark {
             target = 0.2, zeroAllocation = true, informational = true)
     public void recordEqualCopies(Shared s, Cursor c) {
         int i = c.next();
-        s.aggregator.record(s.policyCopies[i], s.failureCopies[i], false);
+        s.aggregator.record(s.policyCopies[i], s.failureCopies.get(i));
     }
 
     /** {@code recordAt()}: {@link #record} with the session's time given, so no clock read. */
@@ -158,7 +169,7 @@ public class AggregatorBenchmark {
             target = 0.2, zeroAllocation = true, informational = true)
     public void recordAt(Shared s, Cursor c) {
         int i = c.next();
-        s.aggregator.recordAt(s.policies[i], s.failures[i], c.now, false);
+        s.aggregator.recordAt(s.policies[i], s.failures.get(i), c.now);
     }
 
     /** {@code success(PolicyKey)} and {@code failure(FailureKey)}. */
@@ -169,9 +180,18 @@ public class AggregatorBenchmark {
         int i = c.next();
         ReportAggregator.FailureKey f = s.failureKeys[i];
         if (f == null) {
-            s.aggregator.success(s.policyKeys[i], false);
+            s.aggregator.success(s.policyKeys[i]);
         } else {
-            s.aggregator.failure(f, false);
+            s.aggregator.failure(f);
         }
+    }
+
+    /** {@code failure(FailureKey, FailureKey)}: sessions that hit two failure details. */
+    @Benchmark
+    @Floor(row = "aggregator failure(a, b), two-detail sessions with keys, 2 threads", baseline = "longAdder",
+            target = 0.2, zeroAllocation = true, informational = true)
+    public void countPairsWithKeys(Shared s, Cursor c) {
+        int i = c.next() | 1; // the policies' failure slots
+        s.aggregator.failure(Objects.requireNonNull(s.failureKeys[i]), s.otherFailureKeys[i]);
     }
 }
