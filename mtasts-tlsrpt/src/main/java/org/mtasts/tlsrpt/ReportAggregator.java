@@ -423,16 +423,16 @@ public final class ReportAggregator {
         long day = day(epochMillis);
         if (n == 0) {
             cell(key, day).sessions.increment();
-            return;
+        } else if (n == 1) {
+            cell(failureKey(key, failures.get(0)), day).sessions.increment();
+        } else {
+            recordPair(key, failures.get(0), failures.get(1), day); // rare: kept out of this small method
         }
-        FailureDetails a = failures.get(0);
-        FailureKey first = failureKey(key, Objects.requireNonNull(a, "failures[0]"));
-        if (n == 1) {
-            cell(first, day).sessions.increment();
-            return;
-        }
-        FailureDetails b = failures.get(1);
-        FailureKey second = failureKey(key, Objects.requireNonNull(b, "failures[1]"));
+    }
+
+    private void recordPair(PolicyKey key, FailureDetails a, FailureDetails b, long day) {
+        FailureKey first = failureKey(key, a);
+        FailureKey second = failureKey(key, b);
         if (first != second) {
             countPair(key, first, second, day);
         } else if (a.sameFailure(b)) {
