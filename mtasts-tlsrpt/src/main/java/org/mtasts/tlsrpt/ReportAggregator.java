@@ -52,8 +52,8 @@ import org.mtasts.core.DomainName;
  *       #failure(FailureKey)}) or two ({@link #failure(FailureKey, FailureKey)}, e.g. a cached
  *       policy applied because the policy fetch failed, and then the MX certificate failed).
  *       Failure types are not exclusive (RFC 8460 §4), so the total counts sessions, not details:
- *       it equals the sum of the details' counts only when every failed session hit one detail,
- *       and is never larger than that sum.</li>
+ *       it equals the sum of the details' counts when every failed session hit one detail, and is
+ *       smaller when some hit two (never larger, for sessions counted here).</li>
  *   <li>{@link #record(PolicyDetails, List)} is the same with the look-ups done for you: no
  *       failure details is a success, one or two a failure.</li>
  *   <li>Sessions that deliver TLS reports must not be counted at all (RFC 8460 §3: they SHOULD NOT
