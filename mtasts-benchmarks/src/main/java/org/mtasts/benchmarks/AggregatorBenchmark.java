@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.ArrayList;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.mtasts.core.DomainName;
 import org.mtasts.core.PolicyMode;
@@ -30,13 +32,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * LongAdder#increment()} of one shared adder from two threads. Each must allocate nothing.
  *
  * <ul>
- *   <li>{@link #record}: {@code record(policy, failure, false)} cycling over four policies and,
- *       under each, a success and a failure, given the same objects each time (as an MTA that
- *       keeps them next to the cached policy);</li>
+ *   <li>{@link #record}: {@code record(policy, failures)} cycling over four policies and, under
+ *       each, a success (an empty list) and a failure (a list of one), given the same objects
+ *       each time (as an MTA that keeps them next to the cached policy);</li>
  *   <li>{@link #recordEqualCopies}: the same sessions given equal but distinct objects, so the
  *       aggregator hashes the details on every call;</li>
  *   <li>{@link #countWithKeys}: the same sessions counted with {@code success(PolicyKey)} and
  *       {@code failure(FailureKey)}, the documented hot path;</li>
+ *   <li>{@link #countPairsWithKeys}: sessions that hit two failure details, {@code
+ *       failure(FailureKey, FailureKey)}: three increments each;</li>
  *   <li>{@link #recordAt}: {@link #record} with the session's time given, which saves the clock
  *       read, the largest part of the cost on a virtual machine.</li>
  * </ul>
@@ -68,9 +72,9 @@ public class AggregatorBenchmark {
         final LongAdder adder = new LongAdder();
         ReportAggregator aggregator = newAggregator();
         PolicyDetails[] policies = new PolicyDetails[KINDS];
-        @Nullable FailureDetails[] failures = new FailureDetails[KINDS];
+        List<List<FailureDetails>> failures = new ArrayList<>();
         PolicyDetails[] policyCopies = new PolicyDetails[KINDS];
-        @Nullable FailureDetails[] failureCopies = new FailureDetails[KINDS];
+        List<List<FailureDetails>> failureCopies = new ArrayList<>();
         ReportAggregator.PolicyKey[] policyKeys = new ReportAggregator.PolicyKey[KINDS];
         ReportAggregator.@Nullable FailureKey[] failureKeys = new ReportAggregator.FailureKey[KINDS];
 
@@ -78,36 +82,64 @@ public class AggregatorBenchmark {
         @Setup
         public void setUp() {
             aggregator = newAggregator();
+            failures.clear();
+            failureCopies.clear();
             for (int i = 0; i < KINDS; i++) {
                 // The same policy object for its success and its failure; copies made separately.
                 policies[i] = i % 2 == 0 ? policy(i / 2) : policies[i - 1];
                 policyCopies[i] = policy(i / 2);
-                failures[i] = i % 2 == 0 ? null : failure(i / 2);
-                failureCopies[i] = i % 2 == 0 ? null : failure(i / 2);
+                failures.add(i % 2 == 0 ? List.of() : List.of(failure(i / 2)));
+                failureCopies.add(i % 2 == 0 ? List.of() : List.of(failure(i / 2)));
                 policyKeys[i] = aggregator.policy(policies[i]);
-                FailureDetails f = failures[i];
-                failureKeys[i] = f == null ? null : aggregator.failure(policyKeys[i], f);
-                aggregator.record(policies[i], failures[i], false);
+                List<FailureDetails> f = failures.get(i);
+                failureKeys[i] = f.isEmpty() ? null : aggregator.failureKey(policyKeys[i], f.get(0));
+                aggregator.record(policies[i], failures.get(i));
             }
         }
 
-        private static ReportAggregator newAggregator() {
+        static ReportAggregator newAggregator() {
             return ReportAggregator.builder().organizationName("Example Mail")
                     .contactInfo("tlsrpt@mail.example.net").clock(Clock.systemUTC()).build();
         }
 
-        private static PolicyDetails policy(int i) {
+        static PolicyDetails policy(int i) {
             DomainName domain = DomainName.of("d" + i + ".example.com");
             StsPolicy policy = StsPolicy.builder().mode(PolicyMode.ENFORCE)
                     .mx("mx1.d" + i + ".example.com").mx("*.mail.d" + i + ".example.com").maxAge(604800).build();
             return PolicyDetails.sts(domain, policy.toText());
         }
 
-        private static FailureDetails failure(int i) {
+        static FailureDetails failure(int i) {
             ResultType type = i % 2 == 0 ? ResultType.CERTIFICATE_EXPIRED : ResultType.STARTTLS_NOT_SUPPORTED;
             return FailureDetails.builder(type)
                     .sendingMtaIp("192.0.2.25").receivingMxHostname("mx1.d" + i + ".example.com")
                     .receivingIp("198.51.100." + (10 + i)).build();
+        }
+    }
+
+    /**
+     * For the two-detail sessions: an aggregator of its own (so that its extra failure keys do not
+     * change the identity caches the other rows use), with two kinds of failure under each of the
+     * four policies.
+     *
+     * <p>Thread-safe; share one instance.
+     */
+    @State(Scope.Benchmark)
+    public static class Pairs {
+        ReportAggregator aggregator = Shared.newAggregator();
+        ReportAggregator.FailureKey[] first = new ReportAggregator.FailureKey[KINDS];
+        ReportAggregator.FailureKey[] second = new ReportAggregator.FailureKey[KINDS];
+
+        /** Makes the keys and counts each pair once. */
+        @Setup
+        public void setUp() {
+            aggregator = Shared.newAggregator();
+            for (int i = 0; i < KINDS; i++) {
+                ReportAggregator.PolicyKey key = aggregator.policy(Shared.policy(i / 2));
+                first[i] = aggregator.failureKey(key, Shared.failure(i / 2));
+                second[i] = aggregator.failureKey(key, Shared.failure(i / 2 + 1));
+                aggregator.failure(first[i], second[i]);
+            }
         }
     }
 
@@ -140,7 +172,7 @@ public class AggregatorBenchmark {
             zeroAllocation = true)
     public void record(Shared s, Cursor c) {
         int i = c.next();
-        s.aggregator.record(s.policies[i], s.failures[i], false);
+        s.aggregator.record(s.policies[i], s.failures.get(i));
     }
 
     /** {@code record()} with equal copies: hashing on every call. */
@@ -149,7 +181,7 @@ public class AggregatorBenchmark {
             target = 0.2, zeroAllocation = true, informational = true)
     public void recordEqualCopies(Shared s, Cursor c) {
         int i = c.next();
-        s.aggregator.record(s.policyCopies[i], s.failureCopies[i], false);
+        s.aggregator.record(s.policyCopies[i], s.failureCopies.get(i));
     }
 
     /** {@code recordAt()}: {@link #record} with the session's time given, so no clock read. */
@@ -158,7 +190,7 @@ public class AggregatorBenchmark {
             target = 0.2, zeroAllocation = true, informational = true)
     public void recordAt(Shared s, Cursor c) {
         int i = c.next();
-        s.aggregator.recordAt(s.policies[i], s.failures[i], c.now, false);
+        s.aggregator.recordAt(s.policies[i], s.failures.get(i), c.now);
     }
 
     /** {@code success(PolicyKey)} and {@code failure(FailureKey)}. */
@@ -169,9 +201,18 @@ public class AggregatorBenchmark {
         int i = c.next();
         ReportAggregator.FailureKey f = s.failureKeys[i];
         if (f == null) {
-            s.aggregator.success(s.policyKeys[i], false);
+            s.aggregator.success(s.policyKeys[i]);
         } else {
-            s.aggregator.failure(f, false);
+            s.aggregator.failure(f);
         }
+    }
+
+    /** {@code failure(FailureKey, FailureKey)}: sessions that hit two failure details. */
+    @Benchmark
+    @Floor(row = "aggregator failure(a, b), two-detail sessions with keys, 2 threads", baseline = "longAdder",
+            target = 0.2, zeroAllocation = true, informational = true)
+    public void countPairsWithKeys(Pairs p, Cursor c) {
+        int i = c.next();
+        p.aggregator.failure(p.first[i], p.second[i]);
     }
 }

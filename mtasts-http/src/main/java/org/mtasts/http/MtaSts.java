@@ -35,8 +35,6 @@ import org.mtasts.core.MxCertificateCheck;
 import org.mtasts.core.MxTrustManager;
 import org.mtasts.core.PolicyStore;
 import org.mtasts.core.TxtResolver;
-import org.mtasts.tlsrpt.FailureDetails;
-import org.mtasts.tlsrpt.PolicyDetails;
 import org.mtasts.tlsrpt.ReportAggregator;
 
 /**
@@ -354,18 +352,11 @@ public final class MtaSts implements AutoCloseable {
     }
 
     /**
-     * Counts sessions in the aggregator.
-     *
-     * <p>SPEC: RFC 8460 §4 lets a session count in several failure details; the aggregator counts
-     * a session with its policy's failure and its own.
+     * Counts sessions in the aggregator: one session with its policy and its zero, one or two
+     * failure details (RFC 8460 §4: a session may count in several failure details).
      */
     private static MxSession.Recorder recorderOf(ReportAggregator aggregator) {
-        return (PolicyDetails policy, List<FailureDetails> failures) -> {
-            // TODO(agg merge): aggregator.record(policy, failures) counts both details once the
-            // aggregator's session API lands; until then the session's own failure wins.
-            FailureDetails failure = failures.isEmpty() ? null : failures.get(failures.size() - 1);
-            aggregator.record(policy, failure, false);
-        };
+        return aggregator::record;
     }
 
     // ------------------------------------------------------------------------------------------

@@ -76,6 +76,8 @@ class MxSessionTest {
                         .mx(10, SmtpHost.of("mx2.mismatch.test")).mx(20, SmtpHost.of("mx1.mismatch.test")))
                 .domain(DomainSpec.of("nopolicy.test")
                         .mx(10, SmtpHost.of("mx1.nopolicy.test").withCertificate(CertificateVariant.WRONG_HOST)))
+                .domain(DomainSpec.of("flaky2.test").stsRecord("v=STSv1; id=1").policy(policy("enforce", "mx1.flaky2.test"))
+                        .mx(10, SmtpHost.of("mx1.flaky2.test").withCertificate(CertificateVariant.EXPIRED)))
                 .domain(DomainSpec.of("flaky.test").stsRecord("v=STSv1; id=1").policy(policy("enforce", "mx1.flaky.test"))
                         .mx(10, SmtpHost.of("mx1.flaky.test")))
                 .start();
@@ -223,6 +225,26 @@ class MxSessionTest {
             assertThat(f.resultType()).isEqualTo(ResultType.STS_POLICY_FETCH_ERROR);
             assertThat(f.failureReasonCode()).isEqualTo("http-status-500+fallback-to-cached-policy");
         });
+    }
+
+    @Test
+    @DisplayName("RFC 8460 §4: a session with a policy fetch failure and a certificate failure is one failed session with two details")
+    void oneSessionTwoDetails() throws Exception {
+        DomainName flaky = DomainName.of("flaky2.test");
+        assertThat(sts.resolve(flaky)).isInstanceOf(PolicyResolution.Active.class);
+        sandbox.update(DomainSpec.of("flaky2.test").stsRecord("v=STSv1; id=2").policyResponse(PolicyResponse.status(503))
+                .mx(10, SmtpHost.of("mx1.flaky2.test").withCertificate(CertificateVariant.EXPIRED)));
+        sts.recheckAsync(flaky).join();
+
+        JavaSender.Delivery d = deliver("flaky2.test");
+
+        assertThat(d.delivered()).isFalse();
+        PolicyResult r = reported("flaky2.test");
+        assertThat(r.summary().totalFailureSessionCount()).isEqualTo(1);
+        assertThat(r.summary().totalSuccessfulSessionCount()).isZero();
+        assertThat(r.failureDetails()).extracting(FailureDetails::resultType, FailureDetails::failedSessionCount)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(ResultType.STS_POLICY_FETCH_ERROR, 1L),
+                        org.assertj.core.groups.Tuple.tuple(ResultType.CERTIFICATE_EXPIRED, 1L));
     }
 
     @Test

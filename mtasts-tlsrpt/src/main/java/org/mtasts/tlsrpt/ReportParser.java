@@ -95,6 +95,19 @@ final class ReportParser {
         if (t == null) {
             throw fail(ReportError.Kind.MALFORMED_JSON, "the input holds no JSON value");
         }
+        return report(t, true);
+    }
+
+    /**
+     * Reads one report that is a value inside a larger document (an aggregator snapshot), starting
+     * at the current token, and returns its header; the parser is left on the report's closing
+     * brace.
+     */
+    ReportHeader parseEmbedded() {
+        return report(p.currentToken(), false);
+    }
+
+    private ReportHeader report(@Nullable JsonToken t, boolean wholeDocument) {
         if (t != JsonToken.START_OBJECT) {
             // RFC 8460 §4: the report is one JSON object.
             throw fail(ReportError.Kind.WRONG_TYPE, "a report is a JSON object, not " + describe(t));
@@ -156,9 +169,12 @@ final class ReportParser {
             }
             path.pop();
         }
-        JsonToken after = p.nextToken();
-        if (after != null) {
-            throw fail(ReportError.Kind.MALFORMED_JSON, "unexpected " + describe(after) + " after the report object");
+        if (wholeDocument) {
+            JsonToken after = p.nextToken();
+            if (after != null) {
+                throw fail(ReportError.Kind.MALFORMED_JSON, "unexpected " + describe(after)
+                        + " after the report object");
+            }
         }
         requireMember(organization != null, "organization-name");
         requireMember(range != null, "date-range");

@@ -15,8 +15,10 @@
  *   <li>writing: {@link org.mtasts.tlsrpt.TlsReportWriter}, {@link
  *       org.mtasts.tlsrpt.ReportFormat} (§5.2, §6.4, §6.5), {@link
  *       org.mtasts.tlsrpt.ReportFilename} (§5.1);</li>
- *   <li>the sender side: {@link org.mtasts.tlsrpt.ReportAggregator} (§4.1 daily reports, §3:
- *       report deliveries are not counted);</li>
+ *   <li>the sender side: {@link org.mtasts.tlsrpt.ReportAggregator} (§4.1 daily reports; §4,
+ *       §4.4 counting: a policy's totals count sessions, a failure detail the sessions that hit
+ *       it, one session in up to two details; crash-safe snapshots of the counts, restored on
+ *       start and mergeable across nodes; §3: the caller leaves report deliveries out);</li>
  *   <li>the domain owner's side: {@link org.mtasts.tlsrpt.ReportSummary} and {@link
  *       org.mtasts.tlsrpt.Readiness}.</li>
  * </ul>

@@ -171,23 +171,51 @@ class ExamplesTest {
 
     @Test
     @DisplayName("Examples: the aggregator, summaries and readiness")
-    void senderAndOwnerExamples() {
+    void senderAndOwnerExamples(@TempDir Path dir) throws IOException {
+        // ReportAggregator
         ReportAggregator aggregator = ReportAggregator.builder()
-                .organizationName("Example Mail").contactInfo("tlsrpt@mail.example.net").build();
+                .organizationName("Example Mail").contactInfo("tlsrpt@mail.example.net")
+                .snapshotFile(dir.resolve("tlsrpt-counts.json"))                     // restored here
+                .build();
         ReportAggregator.PolicyKey sts = aggregator.policy(PolicyDetails.sts(domain, policy.toText()));
-        aggregator.success(sts, false);
-        ReportAggregator.FailureKey expired = aggregator.failure(sts,
+        aggregator.success(sts);                                                // one session, TLS fine
+        ReportAggregator.FailureKey expired = aggregator.failureKey(sts,
                 FailureDetails.builder(ResultType.CERTIFICATE_EXPIRED).receivingMxHostname("mx1.example.com").build());
-        aggregator.failure(expired, false);
+        aggregator.failure(expired);                                            // one failed session
+        aggregator.saveSnapshot();                                              // every minute or so
         List<TlsReport> yesterday = aggregator.takeReports(LocalDate.now(ZoneOffset.UTC).minusDays(1));
         assertThat(yesterday).isEmpty();
+        assertThat(Files.exists(dir.resolve("tlsrpt-counts.json"))).isTrue();
+        ReportAggregator restarted = ReportAggregator.builder()
+                .organizationName("Example Mail").contactInfo("tlsrpt@mail.example.net")
+                .snapshotFile(dir.resolve("tlsrpt-counts.json")).build();
+        assertThat(restarted.snapshot()).isEqualTo(aggregator.snapshot());
         List<TlsReport> today = aggregator.takeReports(LocalDate.now(Clock.systemUTC()));
         // Around midnight the two sessions may fall on different days; both are counted somewhere.
         long sessions = today.stream().mapToLong(t -> t.totalSuccessfulSessionCount() + t.totalFailureSessionCount())
                 .sum();
         assertThat(sessions).isBetween(0L, 2L);
+
+        // ReportAggregator.PolicyKey
         ReportAggregator.PolicyKey key = aggregator.policy(PolicyDetails.noPolicyFound(domain));
-        aggregator.success(key, false);
+        aggregator.success(key);
+
+        // ReportAggregator.FailureKey
+        ReportAggregator.PolicyKey policyKey = key;
+        ReportAggregator.FailureKey starttls = aggregator.failureKey(policyKey,
+                FailureDetails.builder(ResultType.STARTTLS_NOT_SUPPORTED).receivingMxHostname("mx.example.com").build());
+        aggregator.failure(starttls);
+
+        // ReportAggregator.Builder
+        ReportAggregator a = ReportAggregator.builder().organizationName("Example Mail")
+                .contactInfo("tlsrpt@mail.example.net").clock(Clock.systemUTC())
+                .snapshotFile(dir.resolve("other-counts.json")).build();
+        assertThat(a.snapshot()).isEmpty();
+
+        // ReportAggregator.ProblemListener
+        ReportAggregator.ProblemListener log = (file, problem, cause) -> System.err.println(file + ": " + problem);
+        ReportAggregator.builder().organizationName("Example Mail").contactInfo("tlsrpt@mail.example.net")
+                .snapshotFile(dir.resolve("tlsrpt-counts.json")).problemListener(log).build();
 
         ReportSummary summary = ReportSummary.of(List.of(someReport()));
         assertThat(summary.total().successRate()).isPresent();
