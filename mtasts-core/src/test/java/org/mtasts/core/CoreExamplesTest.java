@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -235,8 +236,8 @@ class CoreExamplesTest {
         Map<DomainName, CachedPolicy> map = new ConcurrentHashMap<>();
         PolicyStore store = new PolicyStore() {
             @Override
-            public CachedPolicy get(DomainName domain) {
-                return map.get(domain);
+            public Optional<CachedPolicy> get(DomainName domain) {
+                return Optional.ofNullable(map.get(domain));
             }
 
             @Override
@@ -257,14 +258,11 @@ class CoreExamplesTest {
         store.put(CachedPolicy.of(DomainName.of("example.com"), "1", StsPolicy.parse(BODY).orElseThrow(), BODY,
                 CLOCK.instant()));
         Clock clock = CLOCK;
-        boolean applied = false;
         // --- example
-        CachedPolicy cached = store.get(DomainName.of("example.com"));
-        if (cached != null && !cached.isExpired(clock.instant())) {
-            applied = true;
-        }
+        Optional<CachedPolicy> cached = store.get(DomainName.of("example.com"));
+        boolean usable = cached.filter(c -> !c.isExpired(clock.instant())).isPresent();
         // ---
-        assertThat(applied).isTrue();
+        assertThat(usable).isTrue();
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
@@ -165,7 +166,7 @@ public final class FilePolicyStore implements PolicyStore {
     }
 
     @Override
-    public @Nullable CachedPolicy get(DomainName domain) {
+    public Optional<CachedPolicy> get(DomainName domain) {
         return index.get(domain);
     }
 
@@ -212,7 +213,7 @@ public final class FilePolicyStore implements PolicyStore {
         CachedPolicy p;
         while ((p = evicted.poll()) != null) {
             synchronized (lock(p.domain())) {
-                if (index.get(p.domain()) == null) {
+                if (index.get(p.domain()).isEmpty()) {
                     delete(dir.resolve(PolicyFileFormat.fileName(p.domain())), "cannot delete an evicted entry");
                 }
             }

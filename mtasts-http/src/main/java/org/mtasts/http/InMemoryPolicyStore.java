@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -72,8 +73,8 @@ public final class InMemoryPolicyStore implements PolicyStore {
     }
 
     @Override
-    public @Nullable CachedPolicy get(DomainName domain) {
-        return map.get(domain);
+    public Optional<CachedPolicy> get(DomainName domain) {
+        return Optional.ofNullable(map.get(domain));
     }
 
     @Override

@@ -168,7 +168,7 @@ final class PolicyRefresher implements AutoCloseable {
             if (result instanceof PolicyResolution.Active active) {
                 return active.fresh() ? Outcome.FETCHED : Outcome.CONFIRMED;
             }
-            boolean removed = resolver.store().get(domain) == null;
+            boolean removed = resolver.store().get(domain).isEmpty();
             if (cached.policy().mode() != PolicyMode.NONE) {
                 // RFC 8461 §3.3, §10.2: alert on failed refreshes, except for policies in mode none.
                 try {

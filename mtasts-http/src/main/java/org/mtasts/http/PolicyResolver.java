@@ -109,7 +109,7 @@ final class PolicyResolver {
         }
         CachedPolicy cached;
         try {
-            cached = store.get(domain);
+            cached = store.get(domain).orElse(null);
         } catch (RuntimeException e) {
             return null; // a broken store: the cold path reports it as an internal error
         }
@@ -171,7 +171,7 @@ final class PolicyResolver {
 
     /** Applies the rules to a DNS answer, remembers the outcome; runs at most once at a time per domain. */
     private CompletableFuture<PolicyResolution> decide(DomainName domain, TxtAnswer answer, boolean refresh) {
-        CachedPolicy cached = store.get(domain);
+        CachedPolicy cached = store.get(domain).orElse(null);
         long now = clock.millis();
         // RFC 8461 §3.2, §5.1: a cached policy is usable until fetch time + max_age, exclusive.
         CachedPolicy usable = cached != null && now < cached.expiresAt().toEpochMilli() ? cached : null;
@@ -308,7 +308,7 @@ final class PolicyResolver {
             return new PolicyResolution.Active(fresh, true, hits.reportedPolicy());
         }
         State old = states.get(domain);
-        CachedPolicy cached = store.get(domain);
+        CachedPolicy cached = store.get(domain).orElse(null);
         CachedPolicy usable = cached != null && now < cached.expiresAt().toEpochMilli() ? cached : null;
         if (cached != null && usable == null) {
             store.remove(domain); // expired and not renewable now

@@ -56,8 +56,8 @@ class FilePolicyStoreTest {
 
         FilePolicyStore second = open();
 
-        assertThat(second.get(a.domain())).isEqualTo(a);
-        assertThat(second.get(b.domain())).isEqualTo(b);
+        assertThat(second.get(a.domain())).contains(a);
+        assertThat(second.get(b.domain())).contains(b);
         assertThat(second.size()).isEqualTo(2);
         assertThat(problems).isEmpty();
     }
@@ -85,8 +85,8 @@ class FilePolicyStoreTest {
 
         FilePolicyStore reopened = open();
 
-        assertThat(reopened.get(DomainName.of("a.example"))).isNull();
-        assertThat(reopened.get(DomainName.of("b.example"))).isNotNull();
+        assertThat(reopened.get(DomainName.of("a.example"))).isEmpty();
+        assertThat(reopened.get(DomainName.of("b.example"))).isPresent();
         assertThat(problems).singleElement().satisfies(p -> {
             assertThat(p.file()).isEqualTo(file);
             assertThat(p.problem()).startsWith("ignored: corrupt: checksum ");
@@ -135,7 +135,7 @@ class FilePolicyStoreTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("a.example.policy");
         }
-        assertThat(open().get(newer.domain())).isEqualTo(newer);
+        assertThat(open().get(newer.domain())).contains(newer);
     }
 
     @Test
@@ -156,7 +156,7 @@ class FilePolicyStoreTest {
         FilePolicyStore store = open();
         store.put(cached("a.example", "1", 86_400, T0));
         store.remove(DomainName.of("a.example"));
-        assertThat(store.get(DomainName.of("a.example"))).isNull();
+        assertThat(store.get(DomainName.of("a.example"))).isEmpty();
         assertThat(Files.exists(dir.resolve("a.example.policy"))).isFalse();
     }
 
@@ -170,7 +170,7 @@ class FilePolicyStoreTest {
 
         store.put(p);
 
-        assertThat(store.get(p.domain())).isEqualTo(p);
+        assertThat(store.get(p.domain())).contains(p);
         assertThat(problems).singleElement()
                 .satisfies(problem -> assertThat(problem.problem()).startsWith("cannot write it (the policy is kept in memory)"));
         try (Stream<Path> files = Files.list(dir)) {
@@ -187,9 +187,9 @@ class FilePolicyStoreTest {
         clock.advance(Duration.ofMinutes(5));
         store.put(cached("new.example", "1", 600, clock.instant()));
 
-        assertThat(store.get(DomainName.of("old.example"))).isNull();
-        assertThat(store.get(DomainName.of("long.example"))).isNotNull();
-        assertThat(store.get(DomainName.of("new.example"))).isNotNull();
+        assertThat(store.get(DomainName.of("old.example"))).isEmpty();
+        assertThat(store.get(DomainName.of("long.example"))).isPresent();
+        assertThat(store.get(DomainName.of("new.example"))).isPresent();
         assertThat(Files.exists(dir.resolve("old.example.policy"))).isFalse();
         assertThat(Files.exists(dir.resolve("long.example.policy"))).isTrue();
     }
@@ -204,7 +204,7 @@ class FilePolicyStoreTest {
         open().put(p);
 
         assertThat(PolicyFileFormat.fileName(p.domain())).startsWith("h-").hasSize(2 + 64 + 7);
-        assertThat(open().get(p.domain())).isEqualTo(p);
+        assertThat(open().get(p.domain())).contains(p);
     }
 
     @Test

@@ -123,8 +123,8 @@ class HttpExamplesTest {
                 .build()) {
             assertThat(sts.resolve(DomainName.of("example.com")).kind()).isEqualTo(PolicyResolution.Kind.ACTIVE);
         }
-        assertThat(files.get(DomainName.of("example.com"))).isNotNull();
-        assertThat(memory.get(DomainName.of("example.com"))).isNull();
+        assertThat(files.get(DomainName.of("example.com"))).isPresent();
+        assertThat(memory.get(DomainName.of("example.com"))).isEmpty();
         assertThat(alerts).isEmpty();
     }
 

@@ -30,7 +30,7 @@ class InMemoryPolicyStoreTest {
         CachedPolicy a = cached("a.example", 60);
         store.put(a);
         store.put(cached("b.example", 60));
-        assertThat(store.get(DomainName.of("A.Example."))).isSameAs(a);
+        assertThat(store.get(DomainName.of("A.Example."))).containsSame(a);
         store.remove(DomainName.of("b.example"));
         List<CachedPolicy> all = new ArrayList<>();
         store.forEach(all::add);
@@ -50,8 +50,8 @@ class InMemoryPolicyStoreTest {
         store.put(cached("new.example", 3_600));
 
         assertThat(store.size()).isEqualTo(2);
-        assertThat(store.get(DomainName.of("long.example"))).isNotNull();
-        assertThat(store.get(DomainName.of("new.example"))).isNotNull();
+        assertThat(store.get(DomainName.of("long.example"))).isPresent();
+        assertThat(store.get(DomainName.of("new.example"))).isPresent();
     }
 
     @Test
@@ -64,11 +64,11 @@ class InMemoryPolicyStoreTest {
         store.put(cached("newest.example", 10)); // expires first of all, but was just put
 
         assertThat(store.size()).isEqualTo(198); // 1% below the bound
-        assertThat(store.get(DomainName.of("newest.example"))).isNotNull();
-        assertThat(store.get(DomainName.of("d0.example"))).isNull();
-        assertThat(store.get(DomainName.of("d1.example"))).isNull();
-        assertThat(store.get(DomainName.of("d2.example"))).isNull();
-        assertThat(store.get(DomainName.of("d3.example"))).isNotNull();
+        assertThat(store.get(DomainName.of("newest.example"))).isPresent();
+        assertThat(store.get(DomainName.of("d0.example"))).isEmpty();
+        assertThat(store.get(DomainName.of("d1.example"))).isEmpty();
+        assertThat(store.get(DomainName.of("d2.example"))).isEmpty();
+        assertThat(store.get(DomainName.of("d3.example"))).isPresent();
     }
 
     @Test

@@ -203,7 +203,7 @@ class MtaStsMemoryTest {
     void forgetPurges() {
         warm();
         sts.forget(DOMAIN);
-        assertThat(store.get(DOMAIN)).isNull();
+        assertThat(store.get(DOMAIN)).isEmpty();
         CompletableFuture<PolicyResolution> again = sts.resolveAsync(DOMAIN);
         runQueued();
         assertThat(((PolicyResolution.Active) again.join()).fresh()).isTrue();

@@ -58,7 +58,7 @@ class MtaStsRefreshTest {
 
         assertThat(summary).isEqualTo(new MtaSts.RefreshSummary(1, 1, 0, 0, 0));
         assertThat(fetcher.fetches(D)).isEqualTo(1);
-        CachedPolicy renewed = store.get(DOMAIN);
+        CachedPolicy renewed = store.get(DOMAIN).orElseThrow();
         assertThat(renewed.fetchedAt()).isEqualTo(clock.instant());
         assertThat(renewed.expiresAt()).isEqualTo(clock.instant().plusSeconds(86_400));
         // The next delivery uses the renewed entry, still without a fetch.
@@ -91,7 +91,7 @@ class MtaStsRefreshTest {
         assertThat(sts.refreshNow().due()).isZero();
         clock.advance(Duration.ofMinutes(1));
         assertThat(sts.refreshNow().confirmed()).isEqualTo(1);
-        assertThat(store.get(DOMAIN).expiresAt()).isEqualTo(clock.instant().plusSeconds(3_600));
+        assertThat(store.get(DOMAIN).orElseThrow().expiresAt()).isEqualTo(clock.instant().plusSeconds(3_600));
     }
 
     @Test
@@ -103,14 +103,14 @@ class MtaStsRefreshTest {
         fetcher.serve(D, policy("testing", 86_400, "mx2.example.com"));
 
         assertThat(sts.refreshNow()).isEqualTo(new MtaSts.RefreshSummary(1, 0, 1, 0, 0));
-        assertThat(store.get(DOMAIN).recordId()).isEqualTo("2");
+        assertThat(store.get(DOMAIN).orElseThrow().recordId()).isEqualTo("2");
     }
 
     @Test
     @DisplayName("RFC 8461 §3.3, §10.2: a failed refresh goes to the listener, and the cached policy stays")
     void aFailedRefreshIsReportedToTheListener() {
         warm(D, "1", ENFORCE);
-        CachedPolicy cached = store.get(DOMAIN);
+        CachedPolicy cached = store.get(DOMAIN).orElseThrow();
         clock.advance(Duration.ofHours(13));
         dns.records(RECORD, "v=STSv1; id=2");
         fetcher.then(D, new FetchResult.NotServed(500, null));
@@ -122,7 +122,7 @@ class MtaStsRefreshTest {
             assertThat(alert.outcome()).isInstanceOf(PolicyResolution.TemporaryFailure.class);
             assertThat(alert.outcome().policyFailure().orElseThrow().failureReasonCode()).isEqualTo("http-status-500+fallback-to-cached-policy");
         });
-        assertThat(store.get(DOMAIN)).isEqualTo(cached);
+        assertThat(store.get(DOMAIN)).contains(cached);
     }
 
     @Test
@@ -137,7 +137,7 @@ class MtaStsRefreshTest {
         assertThat(alerts).singleElement().satisfies(alert ->
                 assertThat(((PolicyResolution.TemporaryFailure) alert.outcome()).reason())
                         .isEqualTo(PolicyResolution.Reason.NO_RECORD));
-        assertThat(store.get(DOMAIN)).isNotNull();
+        assertThat(store.get(DOMAIN)).isPresent();
     }
 
     @Test
@@ -159,7 +159,7 @@ class MtaStsRefreshTest {
         dns.nxdomain(RECORD);
 
         assertThat(sts.refreshNow()).isEqualTo(new MtaSts.RefreshSummary(1, 0, 0, 0, 1));
-        assertThat(store.get(DOMAIN)).isNull();
+        assertThat(store.get(DOMAIN)).isEmpty();
         assertThat(alerts).isEmpty();
     }
 
@@ -171,7 +171,7 @@ class MtaStsRefreshTest {
         fetcher.then(D, new FetchResult.NotServed(503, null));
 
         assertThat(sts.refreshNow().removed()).isEqualTo(1);
-        assertThat(store.get(DOMAIN)).isNull();
+        assertThat(store.get(DOMAIN)).isEmpty();
         assertThat(alerts).hasSize(1);
     }
 
@@ -195,7 +195,7 @@ class MtaStsRefreshTest {
         scheduler.runPeriodicOnce(); // already scheduled: not scheduled twice
         assertThat(scheduler.pendingOneShots()).hasSize(1);
         scheduler.runOneShots();
-        assertThat(store.get(DOMAIN).fetchedAt()).isEqualTo(clock.instant());
+        assertThat(store.get(DOMAIN).orElseThrow().fetchedAt()).isEqualTo(clock.instant());
 
         sts.close();
         assertThat(periodic.get(0).isCancelled()).isTrue();

@@ -138,7 +138,7 @@ class FilePolicyStoreCrashIT {
                     .open();
             assertThat(problems).as("problems reported when reopening").isEmpty();
             for (int d = 0; d < DOMAINS; d++) {
-                CachedPolicy p = store.get(domain(d));
+                CachedPolicy p = store.get(domain(d)).orElse(null);
                 if (acked[d] < 0) {
                     // Never acknowledged: absent, or the first write if it completed unacknowledged.
                     if (p != null) {
