@@ -1,10 +1,7 @@
 package org.mtasts.http;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,7 +23,6 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -48,10 +44,13 @@ import org.mtasts.core.RecordSelection;
 import org.mtasts.core.ReportUri;
 import org.mtasts.core.TlsRptRecord;
 import org.mtasts.core.TxtResolver;
+import org.mtasts.http.ReporterState.Outcome;
+import org.mtasts.http.ReporterState.Pending;
+import org.mtasts.http.ReporterState.Round;
+import org.mtasts.http.ReporterState.Target;
 import org.mtasts.tlsrpt.ReportAggregator;
 import org.mtasts.tlsrpt.ReportFormat;
 import org.mtasts.tlsrpt.TlsReport;
-import org.mtasts.tlsrpt.TlsReportWriter;
 
 /**
  * The sending MTA's daily TLS-RPT report service (RFC 8460 §4.1, §5): after each UTC day, it takes
@@ -176,8 +175,7 @@ public final class TlsRptReporter implements AutoCloseable {
     private final long maxRetryMillis;
     private final long suppressionMillis;
     private final Duration closeTimeout;
-    private final @Nullable Path stateDir;
-    private final FilePolicyStore.ProblemListener problems;
+    private final @Nullable ReporterStore store;
     private final Limiter limiter;
 
     private final Object lock = new Object();
@@ -221,8 +219,7 @@ public final class TlsRptReporter implements AutoCloseable {
         this.maxRetryMillis = b.maxRetryInterval.toMillis();
         this.suppressionMillis = b.suppression.toMillis();
         this.closeTimeout = b.closeTimeout;
-        this.stateDir = b.stateDir;
-        this.problems = b.problems;
+        this.store = b.stateDir == null ? null : new ReporterStore(b.stateDir, b.problems);
         this.limiter = new Limiter(b.concurrency);
         if (b.scheduler != null) {
             this.scheduler = b.scheduler;
@@ -668,10 +665,10 @@ public final class TlsRptReporter implements AutoCloseable {
         synchronized (lock) {
             t.inFlight = false;
             t.attempts++;
-            switch (outcome.kind) {
+            switch (outcome.kind()) {
                 case DELIVERED -> {
                     t.next = null;
-                    record(round, p, t.uri, ReportResult.Kind.DELIVERED, outcome.detail, t.attempts, null, now);
+                    record(round, p, t.uri, ReportResult.Kind.DELIVERED, outcome.detail(), t.attempts, null, now);
                     if (!p.delivered) {
                         // RFC 8460 §3: delivered once at least one endpoint accepted it.
                         p.delivered = true;
@@ -681,16 +678,16 @@ public final class TlsRptReporter implements AutoCloseable {
                 }
                 case REJECTED -> {
                     t.next = null;
-                    record(round, p, t.uri, ReportResult.Kind.REJECTED, outcome.detail, t.attempts, null, now);
+                    record(round, p, t.uri, ReportResult.Kind.REJECTED, outcome.detail(), t.attempts, null, now);
                     suppress(t.uri, now);
                 }
                 case FAILED -> {
                     Instant next = nextAttempt(Objects.requireNonNull(t.first), t.attempts, now);
                     if (next == null) {
-                        giveUp(round, p, t, outcome.detail, now);
+                        giveUp(round, p, t, outcome.detail(), now);
                     } else {
                         t.next = next;
-                        record(round, p, t.uri, ReportResult.Kind.FAILED_WILL_RETRY, outcome.detail, t.attempts, next,
+                        record(round, p, t.uri, ReportResult.Kind.FAILED_WILL_RETRY, outcome.detail(), t.attempts, next,
                                 now);
                     }
                 }
@@ -729,7 +726,7 @@ public final class TlsRptReporter implements AutoCloseable {
     }
 
     /** Finishes the report once no destination is pending (called under lock). */
-    private void maybeFinish(Round round, Pending p, Instant now) {
+    private void maybeFinish(@Nullable Round round, Pending p, Instant now) {
         List<Target> targets = p.targets;
         if (targets == null || p.finished) {
             return;
@@ -972,145 +969,45 @@ public final class TlsRptReporter implements AutoCloseable {
         return future;
     }
 
+    /** Starts a task when the concurrency limit allows. */
+    private <T> CompletableFuture<T> limited(Supplier<CompletableFuture<T>> task) {
+        return Async.limited(limiter, task);
+    }
+
+    private <T> CompletableFuture<T> supplyOnExecutor(Supplier<T> task) {
+        return Async.supply(executor, task);
+    }
+
+    private <T> CompletableFuture<Void> onExecutor(CompletableFuture<T> future,
+            BiFunction<@Nullable T, @Nullable Throwable, CompletableFuture<Void>> handler) {
+        return Async.then(future, executor, handler);
+    }
+
     private static <T> T join(CompletableFuture<T> future) {
-        try {
-            return future.join();
-        } catch (CompletionException e) {
-            Throwable cause = unwrap(e);
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw e;
-        }
+        return Async.join(future);
     }
 
     private static Throwable unwrap(Throwable t) {
-        Throwable c = t;
-        while ((c instanceof CompletionException || c instanceof ExecutionException) && c.getCause() != null) {
-            c = c.getCause();
-        }
-        return c;
-    }
-
-    /** Starts a task when the concurrency limit allows. */
-    private <T> CompletableFuture<T> limited(Supplier<CompletableFuture<T>> task) {
-        CompletableFuture<T> out = new CompletableFuture<>();
-        limiter.submit(() -> {
-            CompletableFuture<T> started;
-            try {
-                started = task.get();
-            } catch (RuntimeException e) {
-                started = CompletableFuture.failedFuture(e);
-            }
-            started.whenComplete((v, e) -> {
-                if (e != null) {
-                    out.completeExceptionally(e);
-                } else {
-                    out.complete(v);
-                }
-            });
-            return started;
-        });
-        return out;
-    }
-
-    /** Runs a blocking task on the executor (inline if the executor refuses it). */
-    private <T> CompletableFuture<T> supplyOnExecutor(Supplier<T> task) {
-        CompletableFuture<T> out = new CompletableFuture<>();
-        Runnable run = () -> {
-            try {
-                out.complete(task.get());
-            } catch (RuntimeException | Error e) {
-                out.completeExceptionally(e);
-            }
-        };
-        try {
-            executor.execute(run);
-        } catch (RejectedExecutionException e) {
-            run.run();
-        }
-        return out;
-    }
-
-    /** Continues on the executor (inline if it refuses), whatever thread completed the future. */
-    private <T> CompletableFuture<Void> onExecutor(CompletableFuture<T> future,
-            BiFunction<@Nullable T, @Nullable Throwable, CompletableFuture<Void>> handler) {
-        CompletableFuture<Void> out = new CompletableFuture<>();
-        future.whenComplete((value, error) -> {
-            Runnable run = () -> {
-                CompletableFuture<Void> next;
-                try {
-                    next = handler.apply(value, error);
-                } catch (RuntimeException | Error e) {
-                    next = CompletableFuture.failedFuture(e);
-                }
-                next.whenComplete((v, e) -> {
-                    if (e != null) {
-                        out.completeExceptionally(e);
-                    } else {
-                        out.complete(null);
-                    }
-                });
-            };
-            try {
-                executor.execute(run);
-            } catch (RejectedExecutionException e) {
-                run.run();
-            }
-        });
-        return out;
+        return Async.unwrap(t);
     }
 
     // ---------------------------------------------------------------- state directory
 
+    /** Restores the state directory: pending reports, the suppression list, and what gave up meanwhile. */
     private void load() {
-        Path dir = stateDir;
-        if (dir == null) {
+        ReporterStore s = store;
+        if (s == null) {
             return;
         }
-        List<Pending> restored = new ArrayList<>();
-        try {
-            Files.createDirectories(dir);
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-                for (Path file : files) {
-                    String name = file.getFileName().toString();
-                    if (name.startsWith(AtomicFiles.TEMP_PREFIX)) {
-                        deleteQuietly(file, "leftover temporary file");
-                    } else if (name.endsWith(ReporterStateFormat.PENDING_SUFFIX) && Files.isRegularFile(file)) {
-                        Pending p = loadPending(file, name);
-                        if (p != null) {
-                            restored.add(p);
-                        }
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the TLS-RPT reporter's state directory " + dir + ": "
-                    + Printable.describe(e), e);
-        }
-        Path list = dir.resolve(ReporterStateFormat.SUPPRESSED_FILE);
-        if (Files.isRegularFile(list)) {
-            byte[] bytes = read(list);
-            if (bytes != null) {
-                ReporterStateFormat.Decoded<Map<String, Instant>> decoded = ReporterStateFormat.decodeSuppressed(bytes);
-                Map<String, Instant> value = decoded.value();
-                if (value == null) {
-                    AtomicFiles.quarantine(list, "ignored: " + decoded.problem(), problems);
-                } else {
-                    synchronized (lock) {
-                        suppressed.putAll(value);
-                    }
-                }
-            }
-        }
-        restored.sort((a, b) -> Long.compare(a.id, b.id));
+        ReporterStore.Loaded loaded = s.open();
         Instant now = clock.instant();
+        List<Pending> restored = new ArrayList<>(loaded.pending().size());
         synchronized (lock) {
+            suppressed.putAll(loaded.suppressed());
             pruneSuppressed(now);
-            for (Pending p : restored) {
+            for (ReporterStateFormat.StoredPending stored : loaded.pending()) {
+                Pending p = Pending.restore(stored, now);
+                restored.add(p);
                 nextId = Math.max(nextId, p.id + 1);
                 pending.put(p.id, p);
                 // Attempts more than 24 hours after the first give up now (RFC 8460 §5.5), without trying.
@@ -1130,84 +1027,24 @@ public final class TlsRptReporter implements AutoCloseable {
                             p.version++;
                         }
                     }
-                    maybeFinishRestored(p, now);
+                    boolean wasFinished = p.finished;
+                    maybeFinish(null, p, now);
+                    if (p.finished && !wasFinished) {
+                        p.version++;
+                    }
                 }
             }
         }
         for (Pending p : restored) {
-            if (p.version > 0) {
-                save(p);
-            }
+            save(p);
         }
         saveSuppressed();
     }
 
-    private void maybeFinishRestored(Pending p, Instant now) {
-        boolean wasFinished = p.finished;
-        maybeFinish(new Round(), p, now);
-        if (p.finished && !wasFinished) {
-            p.version++;
-        }
-    }
-
-    private @Nullable Pending loadPending(Path file, String name) {
-        byte[] bytes = read(file);
-        if (bytes == null) {
-            return null;
-        }
-        ReporterStateFormat.Decoded<ReporterStateFormat.StoredPending> decoded = ReporterStateFormat.decodePending(bytes);
-        ReporterStateFormat.StoredPending s = decoded.value();
-        if (s == null) {
-            AtomicFiles.quarantine(file, "ignored: " + decoded.problem(), problems);
-            return null;
-        }
-        if (!name.equals(ReporterStateFormat.pendingFileName(s.id()))) {
-            AtomicFiles.quarantine(file, "ignored: it holds report " + s.id() + ", which belongs in "
-                    + ReporterStateFormat.pendingFileName(s.id()), problems);
-            return null;
-        }
-        Pending p = new Pending(s.id(), s.day(), s.policyDomain(), s.report());
-        p.delivered = s.delivered();
-        p.lookups = s.lookups();
-        p.firstLookup = s.firstLookup();
-        p.nextLookup = s.nextLookup();
-        List<ReporterStateFormat.StoredTarget> targets = s.targets();
-        if (targets != null) {
-            List<Target> list = new ArrayList<>(targets.size());
-            for (ReporterStateFormat.StoredTarget st : targets) {
-                Target t = new Target(st.uri());
-                t.attempts = st.attempts();
-                t.first = st.first();
-                // A delivery in flight when the reporter stopped is made again (at least once).
-                t.next = st.pending() ? (st.next() != null ? st.next() : clock.instant()) : null;
-                list.add(t);
-            }
-            p.targets = list;
-        } else if (p.nextLookup == null) {
-            p.nextLookup = clock.instant();
-        }
-        p.written = 0;
-        return p;
-    }
-
-    private byte @Nullable [] read(Path file) {
-        try {
-            if (Files.size(file) > ReporterStateFormat.MAX_FILE_SIZE) {
-                AtomicFiles.quarantine(file, "ignored: larger than " + ReporterStateFormat.MAX_FILE_SIZE + " bytes",
-                        problems);
-                return null;
-            }
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            problems.problem(file, "ignored: cannot read it: " + Printable.describe(e), e);
-            return null;
-        }
-    }
-
     /** Writes (or, once finished, deletes) a report's file if its state changed since the last write. */
     private void save(Pending p) {
-        Path dir = stateDir;
-        if (dir == null) {
+        ReporterStore s = store;
+        if (s == null) {
             return;
         }
         long version;
@@ -1218,28 +1055,18 @@ public final class TlsRptReporter implements AutoCloseable {
                 bytes = ReporterStateFormat.encodePending(p.stored(), p.json());
             }
         }
-        Path file = dir.resolve(ReporterStateFormat.pendingFileName(p.id));
         synchronized (p.fileLock) {
             if (version <= p.written) {
-                return; // a newer state was written meanwhile
+                return; // this state, or a newer one, was written already
             }
             p.written = version;
-            if (bytes == null) {
-                deleteQuietly(file, "cannot delete the file of a finished report");
-            } else {
-                try {
-                    AtomicFiles.write(dir, file, bytes, problems);
-                } catch (IOException | RuntimeException e) {
-                    problems.problem(file, "cannot write it (the report stays pending in memory): "
-                            + Printable.describe(e), e);
-                }
-            }
+            s.writePending(p.id, bytes);
         }
     }
 
     private void saveSuppressed() {
-        Path dir = stateDir;
-        if (dir == null) {
+        ReporterStore s = store;
+        if (s == null) {
             return;
         }
         long version;
@@ -1253,20 +1080,7 @@ public final class TlsRptReporter implements AutoCloseable {
                 return;
             }
             suppressedWritten = version;
-            Path file = dir.resolve(ReporterStateFormat.SUPPRESSED_FILE);
-            try {
-                AtomicFiles.write(dir, file, bytes, problems);
-            } catch (IOException | RuntimeException e) {
-                problems.problem(file, "cannot write it (the list is kept in memory): " + Printable.describe(e), e);
-            }
-        }
-    }
-
-    private void deleteQuietly(Path file, String what) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            problems.problem(file, what + ": " + Printable.describe(e), e);
+            s.writeSuppressed(bytes);
         }
     }
 
@@ -1300,7 +1114,7 @@ public final class TlsRptReporter implements AutoCloseable {
                     .get(closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             LOG.log(System.Logger.Level.WARNING, "TLS-RPT deliveries still in flight after " + closeTimeout
-                    + ": their reports stay pending" + (stateDir != null ? " and are retried after a restart" : ""));
+                    + ": their reports stay pending" + (store != null ? " and are retried after a restart" : ""));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException e) {
@@ -1334,113 +1148,6 @@ public final class TlsRptReporter implements AutoCloseable {
         synchronized (lock) {
             return "TlsRptReporter[" + pending.size() + " pending, " + suppressed.size() + " suppressed"
                     + (closed ? ", closed" : ", next run " + nextRun) + "]";
-        }
-    }
-
-    // ---------------------------------------------------------------- state types
-
-    /** The results of one run or retry pass. */
-    private static final class Round {
-        private final List<ReportResult> list = new ArrayList<>();
-
-        synchronized void add(ReportResult r) {
-            list.add(r);
-        }
-
-        synchronized List<ReportResult> results() {
-            return List.copyOf(list);
-        }
-    }
-
-    /** What an attempt at one destination gave. */
-    private record Outcome(Kind kind, String detail) {
-        enum Kind { DELIVERED, REJECTED, FAILED }
-
-        static Outcome rejected(String detail) {
-            return new Outcome(Kind.REJECTED, detail);
-        }
-
-        static Outcome failed(String detail) {
-            return new Outcome(Kind.FAILED, detail);
-        }
-
-        static Outcome of(UploadResult r) {
-            if (r.delivered()) {
-                return new Outcome(Kind.DELIVERED, r.detail());
-            }
-            // RFC 8460 §5.4, §5.5: statuses and failures that may pass are retried; others are not.
-            return r.retryable() ? failed(r.detail()) : rejected(r.detail());
-        }
-    }
-
-    /** A report taken from the aggregator and not finished (fields guarded by the reporter's lock). */
-    private static final class Pending {
-        final long id;
-        final LocalDate day;
-        final DomainName domain;
-        final TlsReport report;
-        final Object fileLock = new Object();
-        byte @Nullable [] json;
-        byte @Nullable [] gzip;
-        int lookups;
-        @Nullable Instant firstLookup;
-        @Nullable Instant nextLookup;
-        boolean lookupInFlight;
-        @Nullable List<Target> targets;
-        boolean delivered;
-        boolean finished;
-        long version;
-        long written; // guarded by fileLock
-
-        Pending(long id, LocalDate day, DomainName domain, TlsReport report) {
-            this.id = id;
-            this.day = day;
-            this.domain = domain;
-            this.report = report;
-        }
-
-        byte[] json() {
-            byte[] j = json;
-            if (j == null) {
-                j = TlsReportWriter.create().write(report, ReportFormat.JSON);
-                json = j;
-            }
-            return j;
-        }
-
-        synchronized byte[] gzip() {
-            byte[] g = gzip;
-            if (g == null) {
-                g = TlsReportWriter.create().write(report, ReportFormat.GZIP);
-                gzip = g;
-            }
-            return g;
-        }
-
-        ReporterStateFormat.StoredPending stored() {
-            List<ReporterStateFormat.StoredTarget> stored = null;
-            if (targets != null) {
-                stored = new ArrayList<>(targets.size());
-                for (Target t : targets) {
-                    stored.add(new ReporterStateFormat.StoredTarget(t.next != null, t.attempts, t.first, t.next, t.uri));
-                }
-            }
-            return new ReporterStateFormat.StoredPending(id, day, domain, delivered, lookups, firstLookup, nextLookup,
-                    stored, report);
-        }
-    }
-
-    /** One destination of a report (fields guarded by the reporter's lock). */
-    private static final class Target {
-        final ReportUri uri;
-        int attempts;
-        @Nullable Instant first;
-        /** When the next attempt is due; null once done. */
-        @Nullable Instant next;
-        boolean inFlight;
-
-        Target(ReportUri uri) {
-            this.uri = uri;
         }
     }
 
