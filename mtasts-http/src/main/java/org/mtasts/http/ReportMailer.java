@@ -3,7 +3,7 @@ package org.mtasts.http;
 /**
  * Hands TLS report e-mails (RFC 8460 §5.3) to the mail system: the seam between the {@link
  * TlsRptReporter} and the MTA. An MTA usually implements it by putting the message in its own
- * queue; {@code org.mtasts.http.mail.SmtpReportMailer} submits it to an SMTP relay instead.
+ * queue; {@link org.mtasts.http.mail.SmtpReportMailer} submits it to an SMTP relay instead.
  *
  * <p><b>How the MTA must deliver report messages.</b> RFC 8460 §3: a report message is delivered
  * even when TLS fails towards the receiving domain (no MTA-STS or DANE enforcement for it; the
