@@ -74,6 +74,24 @@ class SmtpHostTest {
         assertThat(s.closed()).isTrue();
     }
 
+    @Test
+    @DisplayName("RFC 6066 §3: the SNI name is recorded for a resumed TLS session too")
+    void sniOfAResumedSession() throws Exception {
+        javax.net.ssl.SSLContext context = sandbox.clientSslContext();
+        for (int i = 0; i < 2; i++) {
+            try (SmtpClient c = connect("mx1.mail.test")) {
+                c.command("EHLO client.test");
+                c.command("STARTTLS");
+                c.startTls(context, "mx1.mail.test", true);
+                c.command("EHLO client.test");
+                c.command("QUIT");
+            }
+            List<SmtpSession> sessions = sandbox.awaitSmtpSessions("mx1.mail.test",
+                    sandbox.smtpSessions("mx1.mail.test").size(), java.time.Duration.ofSeconds(10));
+            assertThat(sessions.get(sessions.size() - 1).sni()).as("connection %d", i + 1).isEqualTo("mx1.mail.test");
+        }
+    }
+
     private SmtpSession last(String host) {
         List<SmtpSession> sessions = sandbox.smtpSessions(host);
         assertThat(sessions).isNotEmpty();
