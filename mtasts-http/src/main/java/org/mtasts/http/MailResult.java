@@ -10,8 +10,8 @@ import java.util.Objects;
  * puts a destination that rejected a report on its suppression list.
  *
  * <pre>{@code
- * MailResult result = queue.offer(mail) ? MailResult.accepted("queued as " + id)
- *         : MailResult.failed("queue full");
+ * MailResult result = outgoing.offer(mail) ? MailResult.accepted("queued")
+ *         : MailResult.failed("the report queue is full");     // tried again later
  * }</pre>
  *
  * <p>Immutable and thread-safe.

@@ -16,7 +16,9 @@ import org.mtasts.core.DomainName;
  * <pre>{@code
  * ReportMail mail = ReportMail.of("tlsrpt-noreply@mail.example.net", "tlsrpt@example.com",
  *         message.toBytes(), DomainName.of("example.com"), "20260101.example.com@mail.example.net");
- * mailQueue.enqueue(mail.envelopeSender(), mail.recipient(), mail.messageStream());
+ * try (OutputStream out = Files.newOutputStream(spool.resolve(mail.reportId() + ".eml"))) {
+ *     mail.writeTo(out);                                 // the bytes as they are: the signature holds
+ * }
  * }</pre>
  *
  * <p>Immutable and thread-safe.

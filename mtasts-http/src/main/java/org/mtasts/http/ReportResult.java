@@ -19,7 +19,7 @@ import org.mtasts.core.ReportUri;
  * <pre>{@code
  * for (ReportResult r : reporter.results()) {
  *     if (r.kind() == ReportResult.Kind.GAVE_UP || r.kind() == ReportResult.Kind.REJECTED) {
- *         log.warning(r.toString());     // 2026-01-02T01:12:00Z example.com 2026-01-01 https://...: rejected: ...
+ *         log.log(System.Logger.Level.WARNING, r.toString());  // 2026-01-02T01:12:00Z 2026-01-01 example.com https://...
  *     }
  * }
  * }</pre>

@@ -397,7 +397,9 @@ public final class SmtpReportMailer implements ReportMailer {
         }
 
         /**
-         * Authenticates to the relay (SMTP AUTH), with a password copied now.
+         * Authenticates to the relay (SMTP AUTH), with a password copied now. A relay that offers no
+         * AUTH extension is used without authentication (Angus Mail's behaviour); it then decides
+         * whether to relay.
          *
          * @param username the user name
          * @param password the password; the array is copied (clear yours afterwards)
