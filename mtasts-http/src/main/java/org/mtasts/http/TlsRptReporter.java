@@ -1298,7 +1298,8 @@ public final class TlsRptReporter implements AutoCloseable {
          * Sets the executor that runs mail submissions and the handling of every outcome, and on
          * which the {@code ...Async} futures complete (default: a pool of {@link
          * #concurrency(int)} daemon threads, owned by the reporter). DNS and HTTP completions move
-         * to it from the resolver's and OkHttp's threads.
+         * to it from the resolver's and OkHttp's threads. Do not call the blocking doors ({@link
+         * TlsRptReporter#runNow()} and the others) on one of its threads: they wait for work it runs.
          *
          * @param executor the executor
          * @return this builder

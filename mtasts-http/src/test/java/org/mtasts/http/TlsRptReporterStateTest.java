@@ -95,6 +95,41 @@ class TlsRptReporterStateTest {
     }
 
     @Test
+    @DisplayName("close() waits for a delivery in flight, then saves: the delivered report leaves no file")
+    void closeWaitsForDeliveriesInFlight() throws Exception {
+        f.count(DAY, "example.com", 1, 0);
+        f.tlsRpt("example.com", A);
+        CompletableFuture<UploadResult> answer = new CompletableFuture<>();
+        TlsRptReporter reporter = builder().uploads((uri, body, format) -> answer).build();
+        CompletableFuture<List<ReportResult>> run = reporter.runNowAsync(DAY);
+        assertThat(files()).containsExactly("1.pending");
+        Thread closing = new Thread(reporter::close, "closing");
+        closing.start();
+        answer.complete(new UploadResult.Delivered(200)); // the endpoint answers while (or before) close waits
+        closing.join(30_000);
+        assertThat(closing.isAlive()).isFalse();
+        assertThat(TlsRptReporterTest.kinds(run.get(30, java.util.concurrent.TimeUnit.SECONDS)))
+                .containsExactly(ReportResult.Kind.DELIVERED, ReportResult.Kind.REPORT_DELIVERED);
+        assertThat(files()).containsExactly("suppressed.list");
+    }
+
+    @Test
+    @DisplayName("close() waits at most its timeout; the delivery still in flight stays pending on disk")
+    void closeWaitsBoundedly() throws Exception {
+        f.count(DAY, "example.com", 1, 0);
+        f.tlsRpt("example.com", A);
+        TlsRptReporter reporter = builder().uploads((uri, body, format) -> new CompletableFuture<>())
+                .closeTimeout(Duration.ofMillis(50)).build();
+        reporter.runNowAsync(DAY);
+        reporter.close();
+        assertThat(files()).containsExactly("1.pending", "suppressed.list");
+        try (TlsRptReporter restarted = builder().build()) {
+            assertThat(restarted.pendingReports()).isOne();
+            assertThat(restarted.nextRetry()).contains(AFTER_MIDNIGHT); // due at once: made again
+        }
+    }
+
+    @Test
     @DisplayName("A report taken but not yet looked up survives a restart")
     void reportAwaitingItsLookupSurvivesARestart() {
         f.count(DAY, "example.com", 1, 0);
