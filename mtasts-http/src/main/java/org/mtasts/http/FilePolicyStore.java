@@ -1,14 +1,9 @@
 package org.mtasts.http;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
@@ -67,8 +62,9 @@ import org.mtasts.core.PolicyStore;
 public final class FilePolicyStore implements PolicyStore {
 
     /**
-     * Hears about problems with the store's files: corrupt, truncated or foreign files found when
-     * opening, and failed writes or deletes. Implementations must be thread-safe and must not throw.
+     * Hears about problems with state files: for this store, corrupt, truncated or foreign files
+     * found when opening, and failed writes or deletes; for a {@link TlsRptReporter}, the same for
+     * its state directory. Implementations must be thread-safe and must not throw.
      */
     @FunctionalInterface
     public interface ProblemListener {
@@ -129,7 +125,7 @@ public final class FilePolicyStore implements PolicyStore {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path file : files) {
                 String name = file.getFileName().toString();
-                if (name.startsWith(".tmp-")) {
+                if (name.startsWith(AtomicFiles.TEMP_PREFIX)) {
                     delete(file, "leftover temporary file");
                 } else if (name.endsWith(PolicyFileFormat.SUFFIX) && Files.isRegularFile(file)) {
                     loadOne(file, name);
@@ -221,43 +217,10 @@ public final class FilePolicyStore implements PolicyStore {
     }
 
     private void write(Path file, byte[] content) {
-        Path tmp = null;
         try {
-            tmp = Files.createTempFile(dir, ".tmp-", PolicyFileFormat.SUFFIX + ".tmp");
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                listener.problem(file, "the file system cannot rename atomically; replaced it non-atomically", e);
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            tmp = null;
-            syncDirectory();
+            AtomicFiles.write(dir, file, content, listener);
         } catch (IOException | RuntimeException e) {
             listener.problem(file, "cannot write it (the policy is kept in memory): " + Printable.describe(e), e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException e) {
-                    listener.problem(tmp, "cannot delete a temporary file: " + Printable.describe(e), e);
-                }
-            }
-        }
-    }
-
-    /** Makes the rename durable; some platforms cannot open a directory, which is fine there. */
-    private void syncDirectory() {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | RuntimeException e) {
-            // Not supported on this platform (Windows): the rename itself is still atomic.
         }
     }
 

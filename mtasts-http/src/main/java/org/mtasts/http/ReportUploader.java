@@ -22,6 +22,7 @@ import okhttp3.RequestBody;
 import okhttp3.Response;
 import org.jspecify.annotations.Nullable;
 import org.mtasts.core.ReportUri;
+import org.mtasts.tlsrpt.ReportFormat;
 
 /**
  * POSTs TLS-RPT reports to {@code https:} reporting URIs (RFC 8460 §5.4): the body is the report
@@ -39,7 +40,7 @@ import org.mtasts.core.ReportUri;
  * ReportUploader uploader = ReportUploader.builder().build();
  * for (ReportUri uri : tlsRptRecord.rua()) {
  *     if (uri instanceof ReportUri.Https https) {
- *         UploadResult r = uploader.upload(https, gzippedReport, ReportUploader.Format.GZIP);
+ *         UploadResult r = uploader.upload(https, gzippedReport, ReportFormat.GZIP);
  *     }
  * }
  * }</pre>
@@ -52,25 +53,6 @@ public final class ReportUploader implements AutoCloseable {
 
     /** The default deadline of one upload. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(1);
-
-    /** The encodings of a report body, with their media types (RFC 8460 §6.4, §6.5). */
-    public enum Format {
-        /** gzip-compressed JSON, {@code application/tlsrpt+gzip} (RFC 8460 §5.2 recommends it). */
-        GZIP("application/tlsrpt+gzip"),
-        /** Plain JSON, {@code application/tlsrpt+json}. */
-        JSON("application/tlsrpt+json");
-
-        private final String mediaType;
-
-        Format(String mediaType) {
-            this.mediaType = mediaType;
-        }
-
-        /** Returns the media type. */
-        public String mediaType() {
-            return mediaType;
-        }
-    }
 
     private final OkHttpClient client;
     private final boolean ownsClient;
@@ -99,7 +81,7 @@ public final class ReportUploader implements AutoCloseable {
      * @return the outcome
      * @throws IllegalArgumentException if the URI is not {@code https:}
      */
-    public UploadResult upload(URI endpoint, byte[] body, Format format) {
+    public UploadResult upload(URI endpoint, byte[] body, ReportFormat format) {
         CompletableFuture<UploadResult> future = uploadAsync(endpoint, body, format);
         try {
             return future.get();
@@ -120,7 +102,7 @@ public final class ReportUploader implements AutoCloseable {
      * @param format the encoding of {@code body}
      * @return the outcome
      */
-    public UploadResult upload(ReportUri.Https endpoint, byte[] body, Format format) {
+    public UploadResult upload(ReportUri.Https endpoint, byte[] body, ReportFormat format) {
         return upload(endpoint.toUri(), body, format);
     }
 
@@ -133,7 +115,7 @@ public final class ReportUploader implements AutoCloseable {
      * @return the outcome; never completes exceptionally
      * @throws IllegalArgumentException if the URI is not {@code https:}
      */
-    public CompletableFuture<UploadResult> uploadAsync(URI endpoint, byte[] body, Format format) {
+    public CompletableFuture<UploadResult> uploadAsync(URI endpoint, byte[] body, ReportFormat format) {
         Objects.requireNonNull(endpoint, "endpoint");
         Objects.requireNonNull(body, "body");
         Objects.requireNonNull(format, "format");

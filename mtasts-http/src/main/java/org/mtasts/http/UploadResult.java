@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * {@link Delivered} (any 2xx), {@link Rejected} (another status) or {@link Failed} (no response).
  *
  * <pre>{@code
- * UploadResult result = uploader.upload(endpoint, gzippedReport, ReportUploader.Format.GZIP);
+ * UploadResult result = uploader.upload(endpoint, gzippedReport, ReportFormat.GZIP);
  * if (!result.isDelivered() && result.retryable()) {
  *     retryQueue.add(endpoint, nextAttemptWithBackoff());
  * }

@@ -22,7 +22,13 @@
  *   <li>RFC 8460 §4.3.2.2 and §6 of RFC 8461, what a sender reports about the policy: {@link
  *       org.mtasts.http.PolicyResolution#reportedPolicy()} and {@link
  *       org.mtasts.http.PolicyResolution#policyFailure()};</li>
- *   <li>RFC 8460 §5.4, HTTPS upload of reports: {@link org.mtasts.http.ReportUploader}.</li>
+ *   <li>RFC 8460 §5.4, HTTPS upload of reports: {@link org.mtasts.http.ReportUploader};</li>
+ *   <li>RFC 8460 §3, §4.1 and §5, the daily report service (record look-up, delivery to every
+ *       {@code rua}, retries for 24 hours, suppression, DKIM hook): {@link
+ *       org.mtasts.http.TlsRptReporter}, {@link org.mtasts.http.ReportResult}, {@link
+ *       org.mtasts.http.ReportMailer}, {@link org.mtasts.http.ReportMail}, {@link
+ *       org.mtasts.http.MailResult}, {@link org.mtasts.http.ReportMailSigner}; an SMTP mailer on
+ *       Angus Mail is in {@code org.mtasts.http.mail}.</li>
  * </ul>
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8461">RFC 8461</a>

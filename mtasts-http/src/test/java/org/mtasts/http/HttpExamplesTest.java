@@ -25,6 +25,7 @@ import org.mtasts.core.TxtResolver;
 import org.mtasts.testkit.DomainSpec;
 import org.mtasts.testkit.FakeTxtResolver;
 import org.mtasts.testkit.MtaStsSandbox;
+import org.mtasts.tlsrpt.ReportFormat;
 
 /** The Javadoc examples of the public types, compiled and run (against the sandbox where needed). */
 class HttpExamplesTest {
@@ -135,7 +136,7 @@ class HttpExamplesTest {
             List<ReportUri> rua = List.of(ReportUri.of("mailto:tlsrpt@example.com"), ReportUri.of("https://127.0.0.1:9/report"));
             for (ReportUri uri : rua) {
                 if (uri instanceof ReportUri.Https https) {
-                    UploadResult r = uploader.upload(https, new byte[] {0x1f, (byte) 0x8b}, ReportUploader.Format.GZIP);
+                    UploadResult r = uploader.upload(https, new byte[] {0x1f, (byte) 0x8b}, ReportFormat.GZIP);
                     // Loopback: rejected by the default address filter before any connection, not worth retrying.
                     assertThat(!r.isDelivered() && !r.retryable()).isTrue();
                 }

@@ -28,6 +28,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mtasts.core.ReportUri;
+import org.mtasts.tlsrpt.ReportFormat;
 
 class ReportUploaderTest {
     static final String HOST = "reports.example.test";
@@ -80,7 +81,7 @@ class ReportUploaderTest {
     void postsGzipWithItsMediaType() throws InterruptedException {
         server.enqueue(new MockResponse.Builder().code(201).build());
 
-        UploadResult result = uploader.upload(endpoint(), GZIP, ReportUploader.Format.GZIP);
+        UploadResult result = uploader.upload(endpoint(), GZIP, ReportFormat.GZIP);
 
         assertThat(result).isEqualTo(new UploadResult.Delivered(201));
         assertThat(result.isDelivered()).isTrue();
@@ -99,7 +100,7 @@ class ReportUploaderTest {
         server.enqueue(new MockResponse.Builder().code(200).build());
         byte[] json = "{\"report-id\":\"1\"}".getBytes(StandardCharsets.UTF_8);
 
-        assertThat(uploader.upload(new ReportUri.Https(endpoint().toString()), json, ReportUploader.Format.JSON).isDelivered())
+        assertThat(uploader.upload(new ReportUri.Https(endpoint().toString()), json, ReportFormat.JSON).isDelivered())
                 .isTrue();
         RecordedRequest request = take();
         assertThat(request.getHeaders().get("Content-Type")).isEqualTo("application/tlsrpt+json");
@@ -110,7 +111,7 @@ class ReportUploaderTest {
     @ValueSource(ints = {200, 201, 202, 204, 299})
     void any2xxIsDelivered(int status) {
         server.enqueue(new MockResponse.Builder().code(status).build());
-        assertThat(uploader.upload(endpoint(), GZIP, ReportUploader.Format.GZIP)).isEqualTo(new UploadResult.Delivered(status));
+        assertThat(uploader.upload(endpoint(), GZIP, ReportFormat.GZIP)).isEqualTo(new UploadResult.Delivered(status));
     }
 
     @ParameterizedTest(name = "RFC 8460 §5.4, §5.5: status {0} is rejected, retryable {1}")
@@ -120,7 +121,7 @@ class ReportUploaderTest {
         server.enqueue(new MockResponse.Builder().code(status).setHeader("Location", "https://elsewhere.test/")
                 .body("go away\u0007\n").build());
 
-        UploadResult result = uploader.upload(endpoint(), GZIP, ReportUploader.Format.GZIP);
+        UploadResult result = uploader.upload(endpoint(), GZIP, ReportFormat.GZIP);
 
         assertThat(result).isInstanceOf(UploadResult.Rejected.class);
         assertThat(((UploadResult.Rejected) result).status()).isEqualTo(status);
@@ -140,7 +141,7 @@ class ReportUploaderTest {
         try (ReportUploader following = ReportUploader.builder().client(new OkHttpClient.Builder().followRedirects(true).build())
                 .trustManager(pki.trustManager())
                 .addressOverride(HOST, new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getPort())).build()) {
-            assertThat(following.upload(endpoint(), GZIP, ReportUploader.Format.GZIP).kind()).isEqualTo(UploadResult.Kind.REJECTED);
+            assertThat(following.upload(endpoint(), GZIP, ReportFormat.GZIP).kind()).isEqualTo(UploadResult.Kind.REJECTED);
         }
         assertThat(server.getRequestCount() - baseCount).isEqualTo(1);
     }
@@ -151,7 +152,7 @@ class ReportUploaderTest {
         server.enqueue(new MockResponse.Builder().code(200).headersDelay(5, TimeUnit.SECONDS).build());
         try (ReportUploader quick = ReportUploader.builder().trustManager(pki.trustManager()).timeout(Duration.ofMillis(300))
                 .addressOverride(HOST, new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getPort())).build()) {
-            UploadResult result = quick.upload(endpoint(), GZIP, ReportUploader.Format.GZIP);
+            UploadResult result = quick.upload(endpoint(), GZIP, ReportFormat.GZIP);
             assertThat(((UploadResult.Failed) result).reason()).isEqualTo(UploadResult.Reason.TIMEOUT);
             assertThat(result.retryable()).isTrue();
         }
@@ -166,7 +167,7 @@ class ReportUploaderTest {
         }
         try (ReportUploader refused = ReportUploader.builder()
                 .addressOverride(HOST, new InetSocketAddress(InetAddress.getLoopbackAddress(), closed)).build()) {
-            UploadResult result = refused.upload(endpoint(), GZIP, ReportUploader.Format.GZIP);
+            UploadResult result = refused.upload(endpoint(), GZIP, ReportFormat.GZIP);
             assertThat(((UploadResult.Failed) result).reason()).isEqualTo(UploadResult.Reason.CONNECT);
             assertThat(result.retryable()).isTrue();
         }
@@ -177,7 +178,7 @@ class ReportUploaderTest {
     void anUntrustedCertificateFails() {
         try (ReportUploader strict = ReportUploader.builder().trustManager(new TestPki().trustManager())
                 .addressOverride(HOST, new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getPort())).build()) {
-            UploadResult result = strict.upload(endpoint(), GZIP, ReportUploader.Format.GZIP);
+            UploadResult result = strict.upload(endpoint(), GZIP, ReportFormat.GZIP);
             assertThat(((UploadResult.Failed) result).reason()).isEqualTo(UploadResult.Reason.CERTIFICATE);
         }
         HeldCertificate unused = pki.leaf("unused.test");
@@ -189,7 +190,7 @@ class ReportUploaderTest {
     void aPrivateAddressIsRejected() {
         OkHttpClient client = new OkHttpClient.Builder().dns(host -> List.of(InetAddress.getLoopbackAddress())).build();
         try (ReportUploader guarded = ReportUploader.builder().client(client).build()) {
-            UploadResult result = guarded.upload(endpoint(), GZIP, ReportUploader.Format.GZIP);
+            UploadResult result = guarded.upload(endpoint(), GZIP, ReportFormat.GZIP);
             assertThat(((UploadResult.Failed) result).reason()).isEqualTo(UploadResult.Reason.ADDRESS_REJECTED);
             assertThat(result.retryable()).isFalse();
         }
@@ -198,7 +199,7 @@ class ReportUploaderTest {
     @ParameterizedTest(name = "an IP-literal report URI {0} is checked against the address filter before connecting")
     @ValueSource(strings = {"https://127.0.0.1:9/r", "https://[::1]:9/r", "https://127.1.2.3/r"})
     void anIpLiteralIsFiltered(String uri) {
-        UploadResult result = uploader.upload(URI.create(uri), GZIP, ReportUploader.Format.GZIP);
+        UploadResult result = uploader.upload(URI.create(uri), GZIP, ReportFormat.GZIP);
         assertThat(((UploadResult.Failed) result).reason()).isEqualTo(UploadResult.Reason.ADDRESS_REJECTED);
         assertThat(result.detail()).endsWith("of the report URI is rejected by the address filter");
         assertThat(ReportUploader.ipLiteral("reports.example.test")).isNull();
@@ -212,7 +213,7 @@ class ReportUploaderTest {
             closed = s.getLocalPort();
         }
         try (ReportUploader any = ReportUploader.builder().addressFilter(AddressFilter.ANY).build()) {
-            UploadResult result = any.upload(URI.create("https://127.0.0.1:" + closed + "/r"), GZIP, ReportUploader.Format.GZIP);
+            UploadResult result = any.upload(URI.create("https://127.0.0.1:" + closed + "/r"), GZIP, ReportFormat.GZIP);
             assertThat(((UploadResult.Failed) result).reason()).isEqualTo(UploadResult.Reason.CONNECT);
         }
     }
@@ -221,16 +222,16 @@ class ReportUploaderTest {
     @DisplayName("RFC 8460 §3: only https: URIs are uploaded to")
     void onlyHttpsUris() {
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> uploader.upload(URI.create("http://reports.example.test/"), GZIP, ReportUploader.Format.GZIP))
+                .isThrownBy(() -> uploader.upload(URI.create("http://reports.example.test/"), GZIP, ReportFormat.GZIP))
                 .withMessage("report URI 'http://reports.example.test/' is not https:");
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> uploader.upload(URI.create("mailto:a@example.test"), GZIP, ReportUploader.Format.GZIP));
+                .isThrownBy(() -> uploader.upload(URI.create("mailto:a@example.test"), GZIP, ReportFormat.GZIP));
     }
 
     @Test
     @DisplayName("an https: URI OkHttp cannot request is a non-retryable failure")
     void anUnusableHttpsUriFails() {
-        UploadResult result = uploader.upload(URI.create("https://example.test:99999/"), GZIP, ReportUploader.Format.GZIP);
+        UploadResult result = uploader.upload(URI.create("https://example.test:99999/"), GZIP, ReportFormat.GZIP);
         assertThat(((UploadResult.Failed) result).reason()).isEqualTo(UploadResult.Reason.INVALID_URI);
         assertThat(result.retryable()).isFalse();
     }

@@ -59,6 +59,7 @@ import org.mtasts.tlsrpt.FailureDetails;
 import org.mtasts.tlsrpt.PolicyDetails;
 import org.mtasts.tlsrpt.PolicyResult;
 import org.mtasts.tlsrpt.ReadResult;
+import org.mtasts.tlsrpt.ReportFormat;
 import org.mtasts.tlsrpt.Summary;
 import org.mtasts.tlsrpt.TlsReport;
 import org.mtasts.tlsrpt.TlsReportReader;
@@ -136,7 +137,7 @@ class ReportDeliveryRealnetIT {
                 .timeout(Duration.ofSeconds(20));
         realnet.httpsOverrides(dns, List.of(rua.toUri().getHost())).forEach(builder::addressOverride); // 443 not bound
         try (ReportUploader uploader = builder.build()) {
-            result = uploader.upload(rua, gzip, ReportUploader.Format.GZIP);
+            result = uploader.upload(rua, gzip, ReportFormat.GZIP);
         } finally {
             client.dispatcher().executorService().shutdown();   // the uploader leaves a caller's client alone
             client.connectionPool().evictAll();

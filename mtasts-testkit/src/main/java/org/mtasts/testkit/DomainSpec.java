@@ -30,9 +30,9 @@ import org.xbill.DNS.Type;
  * its MX hosts.
  *
  * <p>A domain can also have a policy host ({@link #policy(String)}, {@link
- * #policyResponse(PolicyResponse)}, {@link #policyHost(PolicyHost)}) and MX hosts ({@link
- * #mx(int, SmtpHost)}), each a real server on its own loopback port with an A record pointing to
- * 127.0.0.1.
+ * #policyResponse(PolicyResponse)}, {@link #policyHost(PolicyHost)}), MX hosts ({@link
+ * #mx(int, SmtpHost)}) and HTTPS report receivers ({@link #reportReceiver(ReportReceiver)}), each a
+ * real server on its own loopback port with an A record pointing to 127.0.0.1.
  *
  * <p>Every name given must be absolute (the trailing dot is optional) and lie in this domain.
  * Names in other sandbox domains are reached through CNAMEs; names outside every sandbox domain
@@ -45,6 +45,7 @@ import org.xbill.DNS.Type;
  *         .policy("version: STSv1\nmode: enforce\nmx: mx1.shop.example\nmax_age: 86400\n")
  *         .mx(10, SmtpHost.of("mx1.shop.example"))
  *         .mx(20, SmtpHost.of("mx2.shop.example").withCertificate(CertificateVariant.EXPIRED))
+ *         .reportReceiver("tlsrpt.shop.example")                  // POST https://tlsrpt.shop.example/...
  *         .dnsFault("_smtp._tls.shop.example", DnsFault.SERVFAIL);
  * }</pre>
  *
@@ -69,6 +70,7 @@ public final class DomainSpec {
     private final List<Record> records = new ArrayList<>();
     private final Map<Name, DnsFault> faults = new LinkedHashMap<>();
     private final Map<String, SmtpHost> mxHosts = new LinkedHashMap<>();
+    private final Map<String, ReportReceiver> receivers = new LinkedHashMap<>();
     private @Nullable PolicyResponse policy;
     private PolicyHost policyHost = PolicyHost.DEFAULT;
 
@@ -223,6 +225,36 @@ public final class DomainSpec {
     }
 
     /**
+     * Adds an HTTPS host that receives TLS-RPT reports (RFC 8460 §5.4): it accepts {@code POST} on
+     * any path, answers the receiver's status and records each request ({@link
+     * MtaStsSandbox#receivedRequests(String)}). It gets its own port and an A record ({@code
+     * 127.0.0.1}). Adding a receiver again replaces its settings.
+     *
+     * <pre>{@code
+     * DomainSpec.of("reports.example")
+     *         .reportReceiver(ReportReceiver.of("tlsrpt.reports.example").withStatus(201));
+     * }</pre>
+     *
+     * @param receiver the receiver, in this domain
+     * @return this spec
+     */
+    public DomainSpec reportReceiver(ReportReceiver receiver) {
+        owner(receiver.name());
+        receivers.put(receiver.name(), receiver);
+        return this;
+    }
+
+    /**
+     * Adds an HTTPS report receiver that answers 200 ({@link ReportReceiver#of(String)}).
+     *
+     * @param host the receiver's host name, in this domain
+     * @return this spec
+     */
+    public DomainSpec reportReceiver(String host) {
+        return reportReceiver(ReportReceiver.of(host));
+    }
+
+    /**
      * Adds a null MX record ({@code 0 .}): the domain accepts no mail (RFC 7505).
      *
      * @return this spec
@@ -345,7 +377,15 @@ public final class DomainSpec {
         for (String host : mxHosts.keySet()) {
             all.add(new ARecord(absolute(host), DClass.IN, ttl, NetLoop.LOOPBACK));
         }
+        for (String host : receivers.keySet()) {
+            all.add(new ARecord(absolute(host), DClass.IN, ttl, NetLoop.LOOPBACK));
+        }
         return List.copyOf(all);
+    }
+
+    /** Returns the report receivers, in the order added. */
+    List<ReportReceiver> reportReceivers() {
+        return List.copyOf(receivers.values());
     }
 
     /** Returns the sandbox MX hosts, in the order added. */

@@ -21,9 +21,10 @@ import javax.net.ssl.SSLSocketFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The sandbox's policy hosts: a small HTTP/1.1 server on plain sockets and on TLS sockets layered
- * over them, answering {@code /.well-known/mta-sts.txt} with each host's {@link PolicyResponse}.
- * One request per connection ({@code Connection: close}).
+ * The sandbox's policy hosts and report receivers: a small HTTP/1.1 server on plain sockets and on
+ * TLS sockets layered over them. Policy hosts answer {@code /.well-known/mta-sts.txt} with each
+ * host's {@link PolicyResponse}; report receivers take {@code POST}s on any path and record them
+ * ({@link ReportReceiver}). One request per connection ({@code Connection: close}).
  */
 final class HttpServer {
 
@@ -42,14 +43,27 @@ final class HttpServer {
     private final SSLSocketFactory tls;
     private final SniKeyManager keys;
     private final Consumer<HttpExchange> log;
+    private final Consumer<ReceivedRequest> received;
+    private final Map<String, ReportReceiver> receivers = new ConcurrentHashMap<>();
     private final Map<String, PolicyResponse> responses = new ConcurrentHashMap<>();
     private final Map<String, PolicyHost> settings = new ConcurrentHashMap<>();
 
-    HttpServer(NetLoop net, SSLSocketFactory tls, SniKeyManager keys, Consumer<HttpExchange> log) {
+    HttpServer(NetLoop net, SSLSocketFactory tls, SniKeyManager keys, Consumer<HttpExchange> log,
+            Consumer<ReceivedRequest> received) {
         this.net = net;
         this.tls = tls;
         this.keys = keys;
         this.log = log;
+        this.received = received;
+    }
+
+    void receiver(ReportReceiver receiver) {
+        receivers.put(receiver.name(), receiver);
+    }
+
+    /** The receiver's settings, for {@link MtaStsSandbox#reportReceiverStatus}. */
+    @Nullable ReportReceiver receiverSettings(String host) {
+        return receivers.get(host);
     }
 
     void response(String host, PolicyResponse response) {
@@ -90,6 +104,176 @@ final class HttpServer {
             raw.setSoTimeout(READ_TIMEOUT_MILLIS);
             serve(raw, raw, host, null);
         };
+    }
+
+    /** Serves a report receiver over HTTPS: records each request and answers its status. */
+    NetLoop.ConnectionHandler receiver(String host) {
+        return raw -> {
+            raw.setSoTimeout(READ_TIMEOUT_MILLIS);
+            SSLSocket ssl = (SSLSocket) tls.createSocket(raw, raw.getInetAddress().getHostAddress(), raw.getPort(), true);
+            ssl.setUseClientMode(false);
+            String sni;
+            try {
+                ssl.startHandshake();
+            } finally {
+                sni = keys.takeSni(ssl);
+            }
+            try {
+                receive(ssl, host, sni);
+            } finally {
+                NetLoop.closeQuietly(ssl);
+            }
+        };
+    }
+
+    /** A request body as read: the bytes kept, whether it was cut, or why it could not be read. */
+    private record Body(byte[] bytes, boolean truncated, @Nullable String error) {}
+
+    private void receive(SSLSocket socket, String host, @Nullable String sni) throws IOException {
+        InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
+        OutputStream out = socket.getOutputStream();
+        List<String> lines = readHead(in);
+        if (lines == null) {
+            return; // closed before a whole request
+        }
+        ReportReceiver settings = receivers.get(host);
+        int max = settings == null ? 0 : settings.maxBodyBytes();
+        String[] requestLine = lines.isEmpty() ? new String[0] : lines.get(0).split(" ", -1);
+        List<String> headers = lines.size() > 1 ? lines.subList(1, lines.size()) : List.of();
+        String method = requestLine.length > 0 ? requestLine[0] : "";
+        String target = requestLine.length > 1 ? requestLine[1] : "";
+        Body body = new Body(new byte[0], false, null);
+        int status;
+        String extra = "";
+        if (requestLine.length != 3 || !requestLine[2].startsWith("HTTP/1.")) {
+            status = 400;
+        } else if (!method.equals("POST")) {
+            status = 405;
+            extra = "Allow: POST\r\n";
+        } else {
+            String encoding = header(headers, "Transfer-Encoding");
+            String length = header(headers, "Content-Length");
+            if (encoding != null && encoding.equalsIgnoreCase("chunked")) {
+                body = readChunked(in, max);
+            } else if (encoding == null && length != null) {
+                body = readFixed(in, length, max);
+            } else {
+                body = new Body(new byte[0], false, encoding != null ? "unsupported Transfer-Encoding"
+                        : "no Content-Length");
+            }
+            status = body.error() != null ? (encoding == null && length == null ? 411 : 400)
+                    : body.truncated() ? 413
+                    : settings == null ? 404 : settings.status();
+        }
+        received.accept(new ReceivedRequest(host, sni, method, target, headers, body.bytes(), body.truncated(), status));
+        log.accept(new HttpExchange(host, true, sni, method, target, headers, status));
+        String head = "HTTP/1.1 " + status + " " + PolicyResponse.reason(status) + "\r\n"
+                + "Server: mtasts-sandbox\r\n" + extra + "Content-Length: 0\r\nConnection: close\r\n\r\n";
+        out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+    }
+
+    private static @Nullable String header(List<String> headers, String name) {
+        for (String h : headers) {
+            int colon = h.indexOf(':');
+            if (colon == name.length() && h.regionMatches(true, 0, name, 0, colon)) {
+                return h.substring(colon + 1).trim();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The most bytes of an oversized body read and thrown away before answering 413, so that the
+     * client sees the answer rather than a connection reset.
+     */
+    static final long MAX_DISCARD = 32L * 1024 * 1024;
+
+    /** Reads a Content-Length body, keeping at most {@code max} bytes and discarding the rest (bounded). */
+    private static Body readFixed(InputStream in, String lengthText, int max) throws IOException {
+        if (!lengthText.matches("[0-9]{1,18}")) {
+            return new Body(new byte[0], false, "invalid Content-Length");
+        }
+        long length = Long.parseLong(lengthText);
+        byte[] bytes = in.readNBytes((int) Math.min(length, max));
+        if (bytes.length < Math.min(length, max)) {
+            return new Body(bytes, false, "the body ended after " + bytes.length + " of " + length + " bytes");
+        }
+        if (length > max) {
+            discard(in, Math.min(length - max, MAX_DISCARD));
+            return new Body(bytes, true, null);
+        }
+        return new Body(bytes, false, null);
+    }
+
+    private static void discard(InputStream in, long count) throws IOException {
+        byte[] buffer = new byte[8192];
+        long left = count;
+        while (left > 0) {
+            int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+            if (n < 0) {
+                return;
+            }
+            left -= n;
+        }
+    }
+
+    /** Reads a chunked body (RFC 9112 §7.1), keeping at most {@code max} bytes and discarding the rest (bounded). */
+    private static Body readChunked(InputStream in, int max) throws IOException {
+        ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        boolean truncated = false;
+        long total = 0;
+        while (true) {
+            String sizeLine = readLine(in, 1024);
+            if (sizeLine == null) {
+                return new Body(kept.toByteArray(), truncated, "a chunk size line is missing or too long");
+            }
+            int semicolon = sizeLine.indexOf(';');
+            String hex = (semicolon < 0 ? sizeLine : sizeLine.substring(0, semicolon)).trim();
+            if (!hex.matches("[0-9A-Fa-f]{1,7}")) {
+                return new Body(kept.toByteArray(), truncated, "invalid chunk size");
+            }
+            int size = Integer.parseInt(hex, 16);
+            if (size == 0) {
+                while (true) { // trailer section, up to the empty line
+                    String trailer = readLine(in, MAX_HEAD);
+                    if (trailer == null || trailer.isEmpty()) {
+                        return new Body(kept.toByteArray(), truncated, trailer == null ? "the trailer is cut" : null);
+                    }
+                }
+            }
+            total += size;
+            if (total > max + MAX_DISCARD) {
+                return new Body(kept.toByteArray(), true, null); // answered 413 without reading the rest
+            }
+            int keep = (int) Math.min(size, max - kept.size());
+            byte[] chunk = in.readNBytes(keep);
+            kept.write(chunk);
+            truncated |= keep < size;
+            discard(in, size - keep);
+            if (chunk.length < keep || !"".equals(readLine(in, 2))) {
+                return new Body(kept.toByteArray(), truncated, "a chunk is cut");
+            }
+        }
+    }
+
+    /** Reads a line ending in CRLF or LF of at most {@code limit} bytes; null at the end or when longer. */
+    private static @Nullable String readLine(InputStream in, int limit) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        while (true) {
+            int b = in.read();
+            if (b < 0) {
+                return null;
+            }
+            if (b == '\n') {
+                String text = line.toString(StandardCharsets.ISO_8859_1);
+                return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
+            }
+            if (line.size() > limit) {
+                return null;
+            }
+            line.write(b);
+        }
     }
 
     private void serve(Socket socket, Socket raw, String host, @Nullable String sni) throws IOException {

@@ -31,6 +31,7 @@ import org.mtasts.core.DomainName;
  *   <li>HTTPS policy hosts {@code mta-sts.<domain>} with SNI-selected certificates, each answering
  *       a {@link PolicyResponse} (and plain HTTP on a second port);</li>
  *   <li>SMTP MX hosts offering STARTTLS (or not), recording each {@link SmtpSession};</li>
+ *   <li>HTTPS TLS-RPT report receivers, recording each {@link ReceivedRequest};</li>
  *   <li>a CA made at start-up ({@link #pki()}): clients trust {@link #trustManager()}.</li>
  * </ul>
  *
@@ -86,6 +87,8 @@ public final class MtaStsSandbox implements AutoCloseable {
     private final Map<String, InetSocketAddress> httpAddresses = new LinkedHashMap<>();
     private final Deque<DnsQuery> dnsQueries = new ArrayDeque<>();
     private final Deque<HttpExchange> httpExchanges = new ArrayDeque<>();
+    private final Deque<ReceivedRequest> receivedRequests = new ArrayDeque<>();
+    private final Map<DomainName, Set<String>> receiverNames = new LinkedHashMap<>();
     private final List<Throwable> problems = new ArrayList<>();
     private final Object sessionEnded = new Object();
 
@@ -100,7 +103,8 @@ public final class MtaStsSandbox implements AutoCloseable {
             dns.bind();
             SSLContext serverTls = SSLContext.getInstance("TLS");
             serverTls.init(new KeyManager[] {keys}, null, null);
-            this.http = new HttpServer(net, serverTls.getSocketFactory(), keys, e -> log(httpExchanges, e));
+            this.http = new HttpServer(net, serverTls.getSocketFactory(), keys, e -> log(httpExchanges, e),
+                    r -> log(receivedRequests, r));
             this.smtp = new SmtpServer(serverTls.getSocketFactory(), keys, r -> log(smtpSessions, r), this::sessionEnded);
             for (DomainSpec spec : b.domains.values()) {
                 dns.putDomain(spec);
@@ -114,6 +118,11 @@ public final class MtaStsSandbox implements AutoCloseable {
                 for (SmtpHost mx : spec.mxHosts()) {
                     unique(mx.name());
                     addresses.put(mx.name(), net.listenTcp(smtp.handler(mx.name())));
+                }
+                receiverNames.put(spec.domain(), receiverNames(spec));
+                for (ReportReceiver receiver : spec.reportReceivers()) {
+                    unique(receiver.name());
+                    addresses.put(receiver.name(), net.listenTcp(http.receiver(receiver.name())));
                 }
                 configureHosts(spec);
             }
@@ -130,6 +139,12 @@ public final class MtaStsSandbox implements AutoCloseable {
     private static Set<String> mxNames(DomainSpec spec) {
         Set<String> names = new java.util.TreeSet<>();
         spec.mxHosts().forEach(h -> names.add(h.name()));
+        return Collections.unmodifiableSet(names);
+    }
+
+    private static Set<String> receiverNames(DomainSpec spec) {
+        Set<String> names = new java.util.TreeSet<>();
+        spec.reportReceivers().forEach(r -> names.add(r.name()));
         return Collections.unmodifiableSet(names);
     }
 
@@ -155,6 +170,11 @@ public final class MtaStsSandbox implements AutoCloseable {
             keys.add(mx.name(), addresses.get(mx.name()).getPort(),
                     pki.issue(mx.name(), mx.certificate(), mx.chainLength()));
         }
+        for (ReportReceiver receiver : spec.reportReceivers()) {
+            http.receiver(receiver);
+            keys.add(receiver.name(), addresses.get(receiver.name()).getPort(),
+                    pki.issue(receiver.name(), receiver.certificate(), 2));
+        }
     }
 
     /** {@return a builder for a new sandbox} */
@@ -170,7 +190,8 @@ public final class MtaStsSandbox implements AutoCloseable {
     /**
      * Returns where each sandbox host really listens, for clients that accept an address override
      * (a real fetcher uses port 443, a real prober port 25): {@code mta-sts.<domain>} to its HTTPS
-     * port, and each MX host to its SMTP port. Every address is on 127.0.0.1.
+     * port, each MX host to its SMTP port, and each report receiver to its HTTPS port. Every
+     * address is on 127.0.0.1.
      *
      * @return host name to socket address, in the order the domains were added
      */
@@ -296,6 +317,58 @@ public final class MtaStsSandbox implements AutoCloseable {
         }
     }
 
+    /**
+     * Returns the requests the report receivers got so far, oldest first (at most {@link
+     * #LOG_LIMIT}).
+     *
+     * @return the requests, bodies included
+     */
+    public List<ReceivedRequest> receivedRequests() {
+        synchronized (receivedRequests) {
+            return List.copyOf(receivedRequests);
+        }
+    }
+
+    /**
+     * Returns the requests one report receiver got so far, oldest first.
+     *
+     * <pre>{@code
+     * List<ReceivedRequest> posts = sandbox.receivedRequests("tlsrpt.shop.example");
+     * byte[] gzippedReport = posts.get(0).body();
+     * }</pre>
+     *
+     * @param host the receiver's host name
+     * @return its requests
+     */
+    public List<ReceivedRequest> receivedRequests(String host) {
+        String name = DomainName.of(host).ascii();
+        List<ReceivedRequest> out = new ArrayList<>();
+        for (ReceivedRequest r : receivedRequests()) {
+            if (r.host().equals(name)) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Changes the status a report receiver answers, at run time (for instance 503, then 200 again,
+     * to test a sender's retries).
+     *
+     * @param host a report receiver of the sandbox
+     * @param status 100 to 599
+     * @throws IllegalArgumentException if the sandbox has no such receiver or the status is invalid
+     */
+    public void reportReceiverStatus(String host, int status) {
+        checkOpen();
+        String name = DomainName.of(host).ascii();
+        ReportReceiver current = http.receiverSettings(name);
+        if (current == null) {
+            throw new IllegalArgumentException("the sandbox has no report receiver " + DomainSpec.printable(host));
+        }
+        http.receiver(current.withStatus(status));
+    }
+
     /** {@return the sandbox PKI} */
     public SandboxPki pki() {
         return pki;
@@ -350,6 +423,12 @@ public final class MtaStsSandbox implements AutoCloseable {
             if (!before.equals(after)) {
                 throw new IllegalArgumentException("hosts cannot be added or removed at run time: " + spec.domain()
                         + " has the MX hosts " + before + ", not " + after);
+            }
+            Set<String> receiversBefore = receiverNames.get(spec.domain());
+            Set<String> receiversAfter = receiverNames(spec);
+            if (!receiversBefore.equals(receiversAfter)) {
+                throw new IllegalArgumentException("hosts cannot be added or removed at run time: " + spec.domain()
+                        + " has the report receivers " + receiversBefore + ", not " + receiversAfter);
             }
             dns.putDomain(spec);
             configureHosts(spec);

@@ -306,6 +306,8 @@ public final class PolicyResponse {
     static String reason(int status) {
         switch (status) {
             case 200: return "OK";
+            case 201: return "Created";
+            case 202: return "Accepted";
             case 204: return "No Content";
             case 301: return "Moved Permanently";
             case 302: return "Found";
@@ -317,7 +319,12 @@ public final class PolicyResponse {
             case 403: return "Forbidden";
             case 404: return "Not Found";
             case 405: return "Method Not Allowed";
+            case 408: return "Request Timeout";
+            case 411: return "Length Required";
+            case 413: return "Content Too Large";
+            case 429: return "Too Many Requests";
             case 500: return "Internal Server Error";
+            case 502: return "Bad Gateway";
             case 503: return "Service Unavailable";
             default: return "Status";
         }

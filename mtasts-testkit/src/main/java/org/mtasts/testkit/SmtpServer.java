@@ -240,16 +240,16 @@ final class SmtpServer {
                         break;
                     }
                     reply(out, "354 End data with <CR><LF>.<CR><LF>");
-                    String message = readData(in);
+                    Data message = readData(in);
                     if (message == null) {
                         return;
                     }
                     mail = false;
                     rcpt = false;
-                    if (message.length() > MAX_MESSAGE) {
+                    if (message.tooBig()) {
                         reply(out, "552 5.3.4 Message too big");
                     } else {
-                        recorder.message(message);
+                        recorder.message(message.text());
                         reply(out, "250 2.0.0 OK queued");
                     }
                     break;
@@ -303,19 +303,47 @@ final class SmtpServer {
         }
     }
 
-    /** Reads DATA up to the lone dot (RFC 5321 §4.1.1.4), dot-unstuffed; null at end of stream. */
-    private static @Nullable String readData(InputStream in) throws IOException {
-        StringBuilder message = new StringBuilder();
+    /** A message read with DATA: its text (chars are bytes), or too big to keep. */
+    record Data(String text, boolean tooBig) {}
+
+    /**
+     * Reads DATA up to the lone dot (RFC 5321 §4.1.1.4), dot-unstuffed (§4.5.2), byte for byte:
+     * every line is kept whole (even one longer than the §4.5.3.1.6 limit, which a test may want
+     * to see) and ends in CRLF as it does on the wire (a bare LF becomes CRLF). At most {@link
+     * #MAX_MESSAGE} bytes are kept; a longer message is read to its end and reported too big.
+     * Returns null at end of stream.
+     */
+    private static @Nullable Data readData(InputStream in) throws IOException {
+        ByteArrayOutputStream message = new ByteArrayOutputStream();
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        boolean tooBig = false;
         while (true) {
-            String line = readLine(in);
-            if (line == null) {
+            int b = in.read();
+            if (b < 0) {
                 return null;
             }
-            if (line.equals(".")) {
-                return message.toString();
+            if (b != '\n') {
+                if (line.size() <= MAX_MESSAGE) {
+                    line.write(b); // bounded: a longer line makes the message too big anyway
+                } else {
+                    tooBig = true;
+                }
+                continue;
             }
-            if (message.length() <= MAX_MESSAGE) {
-                message.append(line.startsWith(".") ? line.substring(1) : line).append("\r\n"); // RFC 5321 §4.5.2
+            byte[] bytes = line.toByteArray();
+            line.reset();
+            int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+            if (length == 1 && bytes[0] == '.') {
+                return new Data(tooBig ? "" : message.toString(StandardCharsets.ISO_8859_1), tooBig);
+            }
+            int from = length > 0 && bytes[0] == '.' ? 1 : 0; // RFC 5321 §4.5.2: remove the stuffed dot
+            if (!tooBig && message.size() + (length - from) + 2 <= MAX_MESSAGE) {
+                message.write(bytes, from, length - from);
+                message.write('\r');
+                message.write('\n');
+            } else {
+                tooBig = true;
+                message.reset();
             }
         }
     }

@@ -68,10 +68,15 @@ final class SniKeyManager extends X509ExtendedKeyManager {
 
     /**
      * Returns (and forgets) the SNI name a socket's handshake asked for, also after a failed
-     * handshake; call it once per server socket, in a finally block.
+     * handshake; call it once per server socket, in a finally block. A resumed TLS session chooses
+     * no certificate, so its name is read from the session instead.
      */
     @Nullable String takeSni(SSLSocket socket) {
-        return sniBySocket.remove(socket);
+        String sni = sniBySocket.remove(socket);
+        if (sni == null && !socket.isClosed()) {
+            sni = requestedName(socket.getSession());
+        }
+        return sni;
     }
 
     @Override

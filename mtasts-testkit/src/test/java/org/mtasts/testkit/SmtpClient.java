@@ -71,6 +71,11 @@ final class SmtpClient implements Closeable {
         out.flush();
     }
 
+    void sendRaw(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
     String command(String line) throws IOException {
         send(line);
         return reply();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -71,6 +72,24 @@ class SmtpHostTest {
         assertThat(s.tlsFailure()).isNull();
         assertThat(s.commands()).containsExactly("EHLO client.test", "STARTTLS", "EHLO client.test", "STARTTLS", "QUIT");
         assertThat(s.closed()).isTrue();
+    }
+
+    @Test
+    @DisplayName("RFC 6066 §3: the SNI name is recorded for a resumed TLS session too")
+    void sniOfAResumedSession() throws Exception {
+        javax.net.ssl.SSLContext context = sandbox.clientSslContext();
+        for (int i = 0; i < 2; i++) {
+            try (SmtpClient c = connect("mx1.mail.test")) {
+                c.command("EHLO client.test");
+                c.command("STARTTLS");
+                c.startTls(context, "mx1.mail.test", true);
+                c.command("EHLO client.test");
+                c.command("QUIT");
+            }
+            List<SmtpSession> sessions = sandbox.awaitSmtpSessions("mx1.mail.test",
+                    sandbox.smtpSessions("mx1.mail.test").size(), java.time.Duration.ofSeconds(10));
+            assertThat(sessions.get(sessions.size() - 1).sni()).as("connection %d", i + 1).isEqualTo("mx1.mail.test");
+        }
     }
 
     private SmtpSession last(String host) {
@@ -185,6 +204,57 @@ class SmtpHostTest {
         SmtpSession s = last("mx1.mail.test");
         assertThat(s.messages()).containsExactly("Subject: hi\r\n\r\n.leading dot\r\n");
         assertThat(s.commands()).contains("X".repeat(64) + "...");
+    }
+
+    /** Sends raw bytes as DATA content (already dot-stuffed, ending in CRLF . CRLF) and returns the reply. */
+    private static String data(SmtpClient c, byte[] wire) throws IOException {
+        assertThat(c.command("MAIL FROM:<a@client.test> SIZE=" + wire.length)).startsWith("250 ");
+        assertThat(c.command("RCPT TO:<b@mail.test>")).startsWith("250 ");
+        assertThat(c.command("DATA")).startsWith("354 ");
+        c.sendRaw(wire);
+        return c.reply();
+    }
+
+    @Test
+    @DisplayName("RFC 5321 §4.5.2: a message arrives byte for byte: dots unstuffed, long lines and 8-bit bytes kept")
+    void messageArrivesIntact() throws Exception {
+        StringBuilder sent = new StringBuilder();
+        sent.append("From: a@client.test\r\nSubject: report\r\n\r\n");
+        sent.append(".starts with a dot\r\n..two dots\r\n\r\n");
+        sent.append("X".repeat(2000)).append("\r\n");                  // longer than RFC 5321 allows: still kept
+        sent.append("caf\u00e9 8-bit \u00ff\r\n");
+        for (int i = 0; i < 5000; i++) {
+            sent.append("QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0\r\n");
+        }
+        String message = sent.toString();
+        // On the wire: every line starting with a dot gets one more (RFC 5321 §4.5.2), then CRLF.CRLF.
+        String wire = message.replaceAll("(?m)^\\.", "..") + ".\r\n";
+        try (SmtpClient c = connect("plain.mail.test")) {
+            c.command("EHLO client.test");
+            assertThat(data(c, wire.getBytes(StandardCharsets.ISO_8859_1))).isEqualTo("250 2.0.0 OK queued");
+            c.command("QUIT");
+        }
+        String received = last("plain.mail.test").messages().get(0);
+        assertThat(received.length()).isEqualTo(message.length()).isGreaterThan(390_000);
+        assertThat(received.getBytes(StandardCharsets.ISO_8859_1)).isEqualTo(message.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
+    @DisplayName("RFC 5321 §4.5.3.1.7: a message above SIZE is refused with 552, and the session goes on")
+    void messageAboveTheLimitIsRefused() throws Exception {
+        byte[] line = ("Y".repeat(998) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream();
+        while (wire.size() <= SmtpServer.MAX_MESSAGE) {
+            wire.write(line);
+        }
+        wire.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
+        try (SmtpClient c = connect("plain.mail.test")) {
+            c.command("EHLO client.test");
+            assertThat(data(c, wire.toByteArray())).startsWith("552 5.3.4");
+            assertThat(data(c, "small\r\n.\r\n".getBytes(StandardCharsets.US_ASCII))).startsWith("250 ");
+            c.command("QUIT");
+        }
+        assertThat(last("plain.mail.test").messages()).containsExactly("small\r\n");
     }
 
     @Test

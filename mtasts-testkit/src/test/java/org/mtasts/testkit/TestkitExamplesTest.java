@@ -48,10 +48,40 @@ class TestkitExamplesTest {
                 .policy("version: STSv1\nmode: enforce\nmx: mx1.shop.example\nmax_age: 86400\n")
                 .mx(10, SmtpHost.of("mx1.shop.example"))
                 .mx(20, SmtpHost.of("mx2.shop.example").withCertificate(CertificateVariant.EXPIRED))
+                .reportReceiver("tlsrpt.shop.example")                  // POST https://tlsrpt.shop.example/...
                 .dnsFault("_smtp._tls.shop.example", DnsFault.SERVFAIL);
         try (MtaStsSandbox sandbox = MtaStsSandbox.builder().domain(shop).start()) {
             assertThat(sandbox.addresses()).containsOnlyKeys("mta-sts.shop.example", "mx1.shop.example",
-                    "mx2.shop.example");
+                    "mx2.shop.example", "tlsrpt.shop.example");
+        }
+        DomainSpec reports = DomainSpec.of("reports.example")
+                .reportReceiver(ReportReceiver.of("tlsrpt.reports.example").withStatus(201));
+        assertThat(reports.reportReceivers()).singleElement().satisfies(r -> assertThat(r.status()).isEqualTo(201));
+    }
+
+    @Test
+    void reportReceiverExample() throws Exception {
+        DomainSpec spec = DomainSpec.of("shop.example")
+                .tlsRptRecord("v=TLSRPTv1; rua=https://tlsrpt.shop.example/v1")
+                .reportReceiver(ReportReceiver.of("tlsrpt.shop.example"));            // answers 200
+        try (MtaStsSandbox sandbox = MtaStsSandbox.builder().domain(spec).start()) {
+            sandbox.reportReceiverStatus("tlsrpt.shop.example", 503);                   // later: now it fails
+            // A sender POSTs a report (here by hand, over the sandbox CA):
+            byte[] gzip = {0x1f, (byte) 0x8b, 8, 0};
+            java.net.http.HttpRequest post = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                    "https://127.0.0.1:" + sandbox.address("tlsrpt.shop.example").getPort() + "/v1"))
+                    .header("Content-Type", "application/tlsrpt+gzip")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(gzip)).build();
+            int status = JdkClients.httpClient("tlsrpt.shop.example", sandbox.clientSslContext())
+                    .send(post, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+            assertThat(status).isEqualTo(503);
+            // MtaStsSandbox.receivedRequests
+            List<ReceivedRequest> posts = sandbox.receivedRequests("tlsrpt.shop.example");
+            byte[] gzippedReport = posts.get(0).body();
+            // ReceivedRequest
+            ReceivedRequest r = sandbox.receivedRequests("tlsrpt.shop.example").get(0);
+            assertThat(r.header("Content-Type")).isEqualTo("application/tlsrpt+gzip");
+            assertThat(gzippedReport).isEqualTo(gzip).isEqualTo(r.body());
         }
     }
 

@@ -93,6 +93,21 @@ class ReportMessageTest {
     }
 
     @Test
+    @DisplayName("RFC 8460 §3, RFC 8689 §5: TLS-Required: No, once, in the top-level header and in the signed headers")
+    void tlsRequiredNo() throws IOException {
+        ReportMessage m = message(report("20240225.example.net@mail.sender.example"));
+        Message parsed = parse(m.toBytes());
+        // RFC 8460 §3: the report is delivered even when TLS fails; RFC 8689 §5 is how a message says so.
+        assertThat(parsed.getHeader().getFields("TLS-Required")).singleElement()
+                .satisfies(f -> assertThat(f.getBody()).isEqualTo("No"));
+        Multipart parts = (Multipart) parsed.getBody();
+        for (Entity part : parts.getBodyParts()) {
+            assertThat(part.getHeader().getFields("TLS-Required")).isEmpty();
+        }
+        assertThat(ReportMessage.HEADERS_TO_SIGN).contains("TLS-Required", "TLS-Report-Domain", "TLS-Report-Submitter");
+    }
+
+    @Test
     @DisplayName("RFC 8460 §5.3: the Subject follows tlsrpt-subject: policy domain, submitter, <id-left@id-right>")
     void subjectFollowsTheAbnf() throws IOException {
         ReportMessage m = message(report("20240225.example.net@mail.sender.example"));
