@@ -492,19 +492,15 @@ final class DomainCheck implements AutoCloseable {
         }
     }
 
+    /** The certificate's DNS names, escaped for a message ({@link MxCertificateCheck#dnsNames}). */
     private static List<String> dnsNames(X509Certificate cert) {
         List<String> names = new ArrayList<>();
         try {
-            Collection<List<?>> sans = cert.getSubjectAlternativeNames();
-            if (sans != null) {
-                for (List<?> san : sans) {
-                    if (san.size() >= 2 && Integer.valueOf(2).equals(san.get(0))) {
-                        names.add(TlsProbe.printable(String.valueOf(san.get(1))));
-                    }
-                }
+            for (String name : MxCertificateCheck.dnsNames(cert)) {
+                names.add(TlsProbe.printable(name));
             }
         } catch (CertificateParsingException e) {
-            names.add("(unreadable)");
+            names.add("(unreadable: " + TlsProbe.printable(String.valueOf(e.getMessage())) + ")");
         }
         return names;
     }
