@@ -697,19 +697,21 @@ final class ReportParser {
             duplicateMember(name);
             return false;
         }
-        switch (key.alias) {
-            case PLACEHOLDER:
-                warn(ReportWarning.Kind.PLACEHOLDER_NAME, path.member(name), name
-                        + " is the RFC 8460 schema's placeholder name; read as " + key.readAs.jsonName);
-                break;
-            case DRAFT_NAME:
-                warn(ReportWarning.Kind.DRAFT_NAME, path.member(name), name + " is the drafts' name; read as "
-                        + key.readAs.jsonName);
-                break;
-            default:
-                break;
+        if (key.alias != ReportKey.Alias.NONE) {
+            warnAlias(key, name);
         }
         return true;
+    }
+
+    /** Warns that a placeholder or draft name is read as the RFC key it stands for. */
+    private void warnAlias(ReportKey key, String name) {
+        if (key.alias == ReportKey.Alias.PLACEHOLDER) {
+            warn(ReportWarning.Kind.PLACEHOLDER_NAME, path.member(name), name
+                    + " is the RFC 8460 schema's placeholder name; read as " + key.readAs.jsonName);
+        } else {
+            warn(ReportWarning.Kind.DRAFT_NAME, path.member(name), name + " is the drafts' name; read as "
+                    + key.readAs.jsonName);
+        }
     }
 
     /** Returns the matcher for the names of {@link ReportKey}, made once per factory. */
