@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
+import org.mtasts.tlsrpt.ParserComparison;
 import org.mtasts.tlsrpt.ReadResult;
 import org.mtasts.tlsrpt.TlsReportReader;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -23,7 +24,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * TlsReportReader#lenient()}: format detection, every RFC 8460 §4.4 check, warnings), plain and
  * gzip, against Jackson's parser scanning every token of the same bytes and reading its value (for
  * gzip, through a {@link GZIPInputStream}). {@link #scanTokensOnly} shows what decoding the values
- * costs the floor itself.
+ * costs the floor itself. {@link #readNamedParser} and {@link #readFrozenParser} compare today's
+ * report parser with a frozen copy of the one before issue 18 named its member ids (same steps,
+ * same run; see {@link ParserComparison}).
  *
  * <pre>{@code
  * java -jar mtasts-benchmarks/target/benchmarks.jar ReportReadBenchmark -prof gc
@@ -40,6 +43,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ReportReadBenchmark {
 
     private final TlsReportReader reader = TlsReportReader.lenient();
+    private final ParserComparison parsers = new ParserComparison();
     private byte[] json = new byte[0];
     private byte[] gzip = new byte[0];
 
@@ -58,6 +62,11 @@ public class ReportReadBenchmark {
                 throw new IllegalStateException("the benchmark report does not read as expected: " + r.kind() + ", "
                         + r.warnings().size() + " warnings");
             }
+        }
+        ParserComparison.Read today = parsers.readToday(json);
+        ParserComparison.Read before = parsers.readFrozen(json);
+        if (!today.equals(before) || !today.report().equals(((ReadResult.Read) reader.read(json)).report())) {
+            throw new IllegalStateException("today's and the frozen report parser disagree on the benchmark report");
         }
     }
 
@@ -103,5 +112,19 @@ public class ReportReadBenchmark {
     @Floor(row = "read a 50-policy report, gzip", baseline = "scanGzip", target = 0.6)
     public ReadResult readGzip() {
         return reader.read(gzip);
+    }
+
+    /** The report parser before issue 18 (a frozen copy), behind the reader's steps for plain JSON. */
+    @Benchmark
+    public ParserComparison.Read readFrozenParser() {
+        return parsers.readFrozen(json);
+    }
+
+    /** Today's report parser, behind the same steps: the speed must stay that of the frozen one. */
+    @Benchmark
+    @Floor(row = "report parser with named members (issue 18), against the frozen parser before it",
+            baseline = "readFrozenParser", target = 0.9, informational = true)
+    public ParserComparison.Read readNamedParser() {
+        return parsers.readToday(json);
     }
 }

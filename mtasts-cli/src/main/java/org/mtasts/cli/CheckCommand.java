@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import org.mtasts.core.DomainName;
+import org.mtasts.core.PolicyMode;
+import org.mtasts.core.StsPolicy;
 import org.mtasts.dns.DnsjavaResolver;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -127,9 +129,22 @@ final class CheckCommand implements Callable<Integer> {
         return new InetSocketAddress(host, port);
     }
 
+    /**
+     * Prints the verdict first, what senders apply and why, then the policy as served (which
+     * senders may ignore), then each finding.
+     */
     static void printHuman(PrintWriter out, DomainCheck.Report report) {
-        out.println(report.domain().ascii() + (report.policy() == null ? "  (no usable policy)"
-                : "  (policy: mode " + report.policy().mode().token() + ", max_age " + report.policy().maxAge() + ")"));
+        DomainCheck.Senders senders = report.senders();
+        out.println(report.domain().ascii() + "  senders apply: " + senders.apply());
+        out.println("  because " + senders.because());
+        StsPolicy policy = report.policy();
+        if (policy == null) {
+            out.println("  policy served: none usable");
+        } else {
+            boolean applied = !senders.apply().equals("none") || policy.mode() == PolicyMode.NONE;
+            out.println("  policy served: mode " + policy.mode().token() + ", max_age " + policy.maxAge()
+                    + (applied ? "" : " (not applied by senders)"));
+        }
         for (Finding f : report.findings()) {
             String tag = switch (f.severity()) {
                 case error -> f.temporary() ? "TEMP " : "ERROR";

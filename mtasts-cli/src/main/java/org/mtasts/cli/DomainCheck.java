@@ -91,14 +91,38 @@ final class DomainCheck implements AutoCloseable {
     }
 
     /**
+     * What an RFC 8461 sender does with mail for the domain, as the check saw it: the policy's mode
+     * when the record is valid and the policy was fetched and is valid, else {@code none}.
+     *
+     * @param apply {@code enforce}, {@code testing} or {@code none}
+     * @param because why, in plain language, with the RFC section
+     */
+    record Senders(String apply, String because) {
+        Senders {
+            Objects.requireNonNull(apply, "apply");
+            Objects.requireNonNull(because, "because");
+        }
+
+        /** The contract's senders object: apply, because. */
+        Map<String, Object> toJson() {
+            Map<String, Object> out = Json.object();
+            out.put("apply", apply);
+            out.put("because", because);
+            return out;
+        }
+    }
+
+    /**
      * The outcome of one check.
      *
      * @param domain the domain
-     * @param policy the policy as fetched, or null
+     * @param senders what senders apply
+     * @param policy the policy as served (fetched and valid), whether senders apply it or not; or null
      * @param findings what was found, in the order of the checks
      */
-    record Report(DomainName domain, @Nullable StsPolicy policy, List<Finding> findings) {
+    record Report(DomainName domain, Senders senders, @Nullable StsPolicy policy, List<Finding> findings) {
         Report {
+            Objects.requireNonNull(senders, "senders");
             findings = List.copyOf(findings);
         }
 
@@ -117,6 +141,7 @@ final class DomainCheck implements AutoCloseable {
         Map<String, Object> toJson() {
             Map<String, Object> doc = Json.object();
             doc.put("domain", domain.ascii());
+            doc.put("senders", senders.toJson());
             doc.put("policy", policy == null ? null : Json.policy(policy));
             List<Object> list = new ArrayList<>();
             for (Finding f : findings) {
@@ -167,8 +192,10 @@ final class DomainCheck implements AutoCloseable {
 
     Report run(DomainName domain) {
         List<Finding> findings = new ArrayList<>();
-        StsRecord record = checkStsRecord(domain, findings);
+        Discovery<StsRecord> discovery = checkStsRecord(domain, findings);
+        StsRecord record = discovery instanceof Discovery.Found<StsRecord> found ? found.record() : null;
         StsPolicy policy = checkPolicy(domain, findings);
+        Senders senders = senders(domain, discovery, policy, findings);
         List<DomainName> mxHosts = checkMx(domain, policy, findings);
         for (DomainName mx : mxHosts) {
             probeMx(domain, mx, findings);
@@ -185,18 +212,64 @@ final class DomainCheck implements AutoCloseable {
             findings.add(Finding.info("ok", "MTA-STS is set up correctly: mode " + policy.mode().token() + ", "
                     + mxHosts.size() + " MX host" + (mxHosts.size() == 1 ? "" : "s") + " listed and secured with valid certificates.", ""));
         }
-        return new Report(domain, policy, findings);
+        return new Report(domain, senders, policy, findings);
+    }
+
+    /**
+     * What a sender applies (RFC 8461 §3.1, §3.3, §5): the policy's mode when the record is valid
+     * and the policy was fetched and is valid, else none; a sender with an unexpired cached policy
+     * keeps applying that one, which the reasons say.
+     */
+    static Senders senders(DomainName domain, Discovery<StsRecord> discovery, @Nullable StsPolicy policy,
+            List<Finding> findings) {
+        String name = domain.stsRecordName();
+        switch (discovery.kind()) {
+            case ABSENT:
+                return new Senders("none", "there is no MTA-STS record at " + name
+                        + ", so senders do not look for a policy (RFC 8461 §3.1)");
+            case MULTIPLE:
+                return new Senders("none", "there are " + ((Discovery.Multiple<StsRecord>) discovery).texts().size()
+                        + " MTA-STS records at " + name + ", so senders assume there is no policy (RFC 8461 §3.1)");
+            case INVALID:
+                return new Senders("none", "the MTA-STS record at " + name
+                        + " is invalid, so senders assume there is no policy (RFC 8461 §3.1)");
+            case TEMPORARY_FAILURE:
+                return new Senders("none", "the lookup of " + name + " failed, so senders apply only a policy they "
+                        + "cached before, until it expires (RFC 8461 §5.1)");
+            default:
+                break;
+        }
+        if (policy == null) {
+            String problem = findings.stream().filter(f -> f.code().startsWith("policy-")
+                    && f.severity() == Finding.Severity.error).map(Finding::code).findFirst().orElse("no policy");
+            return new Senders("none", "the record is valid but no valid policy can be fetched (" + problem
+                    + "), so senders deliver as without MTA-STS, or apply a policy they cached before until it "
+                    + "expires (RFC 8461 §3.3)");
+        }
+        switch (policy.mode()) {
+            case ENFORCE:
+                return new Senders("enforce", "the record is valid and the policy was fetched: senders deliver only "
+                        + "to MX hosts that match it and present a valid certificate over STARTTLS (RFC 8461 §5)");
+            case TESTING:
+                return new Senders("testing", "the record is valid and the policy was fetched in mode testing: "
+                        + "senders check the MX hosts against it and report failures, but deliver anyway (RFC 8461 §5)");
+            default:
+                return new Senders("none", "the policy's mode is none: senders apply no policy (RFC 8461 §5, §8.3)");
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
     // _mta-sts TXT (RFC 8461 §3.1)
 
-    private @Nullable StsRecord checkStsRecord(DomainName domain, List<Finding> findings) {
+    private Discovery<StsRecord> checkStsRecord(DomainName domain, List<Finding> findings) {
         String name = domain.stsRecordName();
         settings.progress().step("looking up TXT " + name);
         Discovery<StsRecord> d = RecordSelection.sts(settings.dns().resolveTxt(name));
         if (d instanceof Discovery.Found<StsRecord> found) {
-            return found.record();
+            for (ParseWarning w : found.warnings()) {
+                findings.add(recordWarning("sts-record-", name, w));
+            }
+            return d;
         }
         if (d instanceof Discovery.Absent<StsRecord> absent) {
             findings.add(Finding.error("sts-record-missing", "There is no MTA-STS record at " + name + " ("
@@ -217,7 +290,31 @@ final class DomainCheck implements AutoCloseable {
                     + failure.detail() + ". Senders without a cached policy may defer mail or send without MTA-STS.",
                     "Check that the domain's name servers answer for " + name + "."));
         }
-        return null;
+        return d;
+    }
+
+    /**
+     * A problem senders tolerate in a record that counts ({@code sts-record-...} or {@code
+     * tlsrpt-record-...} with the parser's warning code; {@code ...-discarded} for a lookalike).
+     */
+    private static Finding recordWarning(String prefix, String name, ParseWarning w) {
+        switch (w.code()) {
+            case ParseWarning.TRAILING_WHITESPACE:
+                return Finding.warning(prefix + "trailing-whitespace", "The record at " + name + " ends in whitespace "
+                        + "without a ';' before it, at column " + w.column() + ": outside the grammar of " + w.rule()
+                        + "; common senders accept it, a strict one may ignore the record.",
+                        "Remove the trailing whitespace (or end the record with ';').");
+            case ParseWarning.DISCARDED_RECORD:
+                return Finding.warning(prefix + "discarded", "At " + name + ", " + w.detail() + " (" + w.rule() + ").",
+                        "Delete the record that does not begin with the version and ';'.");
+            case ParseWarning.DUPLICATE_FIELD:
+                return Finding.warning(prefix + "duplicate-field", "The record at " + name + " has a problem senders "
+                        + "tolerate: " + w.detail() + " (column " + w.column() + ", " + w.rule() + ").",
+                        "Keep each field once.");
+            default:
+                return Finding.warning(prefix + w.code(), "The record at " + name + ": " + w.detail() + " (column "
+                        + w.column() + ", " + w.rule() + ").", "Fix the record.");
+        }
     }
 
     private static String fixFor(SyntaxError e) {
@@ -492,19 +589,15 @@ final class DomainCheck implements AutoCloseable {
         }
     }
 
+    /** The certificate's DNS names, escaped for a message ({@link MxCertificateCheck#dnsNames}). */
     private static List<String> dnsNames(X509Certificate cert) {
         List<String> names = new ArrayList<>();
         try {
-            Collection<List<?>> sans = cert.getSubjectAlternativeNames();
-            if (sans != null) {
-                for (List<?> san : sans) {
-                    if (san.size() >= 2 && Integer.valueOf(2).equals(san.get(0))) {
-                        names.add(TlsProbe.printable(String.valueOf(san.get(1))));
-                    }
-                }
+            for (String name : MxCertificateCheck.dnsNames(cert)) {
+                names.add(TlsProbe.printable(name));
             }
         } catch (CertificateParsingException e) {
-            names.add("(unreadable)");
+            names.add("(unreadable: " + TlsProbe.printable(String.valueOf(e.getMessage())) + ")");
         }
         return names;
     }
@@ -517,6 +610,11 @@ final class DomainCheck implements AutoCloseable {
         settings.progress().step("looking up TXT " + name);
         Discovery<TlsRptRecord> d = RecordSelection.tlsRpt(settings.dns().resolveTxt(name));
         if (d instanceof Discovery.Found<TlsRptRecord> found) {
+            for (ParseWarning w : found.warnings()) {
+                if (!w.code().equals(ParseWarning.NO_SUPPORTED_RUA)) { // an error of its own, below
+                    findings.add(recordWarning("tlsrpt-record-", name, w));
+                }
+            }
             if (!found.record().hasSupportedTarget()) {
                 findings.add(Finding.error("tlsrpt-no-supported-rua", "The TLS-RPT record at " + name
                         + " names no mailto: or https: destination, so no report can be delivered (RFC 8460 §3).",

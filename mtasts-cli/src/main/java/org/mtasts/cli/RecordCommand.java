@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.mtasts.core.Discovery;
+import org.mtasts.core.ParseWarning;
 import org.mtasts.core.RecordSelection;
 import org.mtasts.core.ReportUri;
 import org.mtasts.core.StsRecord;
@@ -68,6 +69,7 @@ final class RecordCommand implements Runnable {
                     record.put("id", found.record().id());
                     record.put("extensions", Json.extensions(found.record().extensions()));
                     doc.put("record", record);
+                    doc.put("warnings", warnings(found.warnings()));
                 } else {
                     doc.put("error", selectionError(d, "RFC 8461 §3.1", "STS"));
                 }
@@ -85,9 +87,7 @@ final class RecordCommand implements Runnable {
                     record.put("rua", rua);
                     record.put("extensions", Json.extensions(found.record().extensions()));
                     doc.put("record", record);
-                    if (!found.record().hasSupportedTarget()) {
-                        doc.put("warnings", List.of("no rua URI uses mailto: or https:, so no report can be delivered"));
-                    }
+                    doc.put("warnings", warnings(found.warnings())); // with no-supported-rua for ftp: and such
                 } else {
                     doc.put("error", selectionError(d, "RFC 8460 §3", "TLSRPT"));
                 }
@@ -109,6 +109,20 @@ final class RecordCommand implements Runnable {
             return Kind.sts;
         }
 
+        /** The parser's warnings in the contract's shape: column, rule, code, message (records are one line). */
+        private static List<Object> warnings(List<ParseWarning> warnings) {
+            List<Object> out = new ArrayList<>();
+            for (ParseWarning w : warnings) {
+                Map<String, Object> json = Json.object();
+                json.put("column", w.column());
+                json.put("rule", w.rule());
+                json.put("code", w.code());
+                json.put("message", w.detail());
+                out.add(json);
+            }
+            return out;
+        }
+
         private static Map<String, Object> selectionError(Discovery<?> d, String rule, String what) {
             Map<String, Object> error = Json.object();
             if (d instanceof Discovery.Invalid<?> invalid) {
@@ -122,7 +136,8 @@ final class RecordCommand implements Runnable {
                         + " records at one name: there must be exactly one, so there is none");
             } else {
                 error.put("code", "no-record");
-                error.put("message", "no " + what + " record: no TEXT starts with the version field");
+                String detail = d instanceof Discovery.Absent<?> absent ? absent.detail() : "";
+                error.put("message", "no " + what + " record: " + detail);
             }
             return error;
         }
@@ -133,9 +148,9 @@ final class RecordCommand implements Runnable {
                 Map<String, Object> record = (Map<String, Object>) doc.get("record");
                 out.println("valid " + (kind == Kind.sts ? "STS" : "TLSRPT") + " record");
                 record.forEach((k, v) -> out.println("  " + k + ": " + v));
-                Object warnings = doc.get("warnings");
-                if (warnings instanceof List<?> list) {
-                    list.forEach(w -> out.println("  warning: " + w));
+                for (Map<String, Object> w : (List<Map<String, Object>>) doc.get("warnings")) {
+                    out.println("  warning: " + w.get("message") + " [" + w.get("code") + ", column " + w.get("column")
+                            + ", " + w.get("rule") + "]");
                 }
                 return;
             }

@@ -103,7 +103,43 @@ class CheckAndDemoTest {
         assertThat(cli.exitCode()).isZero();
         JsonNode doc = cli.json();
         assertThat(doc.get("policy").get("mode").asString()).isEqualTo("enforce");
+        assertThat(doc.get("senders").get("apply").asString()).isEqualTo("enforce");
         assertThat(Contract.codes(doc)).containsExactly("ok");
+    }
+
+    @ParameterizedTest(name = "RFC 8461 §3.1, §3.3, §5: what senders apply at {0}")
+    @EnumSource(value = Scenario.class, names = {"GOOD", "TESTING_MODE", "TWO_RECORDS", "EXPIRED_POLICY_CERT",
+            "HTTP_ONLY", "MX_NOT_IN_POLICY"})
+    void sendersVerdict(Scenario scenario) {
+        JsonNode doc = check(scenario.domain()).json();
+        String expected = switch (scenario) {
+            case GOOD, MX_NOT_IN_POLICY -> "enforce";
+            case TESTING_MODE -> "testing";
+            default -> "none";
+        };
+        assertThat(doc.get("senders").get("apply").asString()).isEqualTo(expected);
+        if (scenario == Scenario.TWO_RECORDS) {
+            // The policy is still served and shown, but senders never get to it.
+            assertThat(doc.get("policy").isNull()).isFalse();
+            assertThat(doc.get("senders").get("because").asString())
+                    .isEqualTo("there are 2 MTA-STS records at _mta-sts.two-records.example, so senders assume there is "
+                            + "no policy (RFC 8461 §3.1)");
+        }
+        if (scenario == Scenario.EXPIRED_POLICY_CERT) {
+            assertThat(doc.get("senders").get("because").asString()).contains("(policy-cert-expired)")
+                    .contains("RFC 8461 §3.3");
+        }
+    }
+
+    @Test
+    @DisplayName("RFC 8461 §3.1: the first line says what senders do, not what the policy file says")
+    void humanFirstLineIsTheSendersVerdict() {
+        List<String> args = new ArrayList<>(List.of("check", Scenario.TWO_RECORDS.domain()));
+        args.addAll(options());
+        List<String> lines = Cli.run(args.toArray(String[]::new)).out().lines().toList();
+        assertThat(lines.get(0)).isEqualTo("two-records.example  senders apply: none");
+        assertThat(lines.get(1)).startsWith("  because there are 2 MTA-STS records at _mta-sts.two-records.example");
+        assertThat(lines.get(2)).matches("  policy served: mode \\w+, max_age \\d+ \\(not applied by senders\\)");
     }
 
     @Test

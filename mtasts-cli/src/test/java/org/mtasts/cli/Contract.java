@@ -17,10 +17,16 @@ final class Contract {
         return keys;
     }
 
-    /** {"domain":"...","policy":{...}|null,"findings":[{"code","severity","message","fix"}]} */
+    /**
+     * {"domain":"...","senders":{"apply":"enforce|testing|none","because":"..."},"policy":{...}|null,
+     * "findings":[{"code","severity","message","fix"}]}
+     */
     static void checkDocument(JsonNode doc) {
-        assertThat(keys(doc)).containsExactly("domain", "policy", "findings");
+        assertThat(keys(doc)).containsExactly("domain", "senders", "policy", "findings");
         assertThat(doc.get("domain").isString()).isTrue();
+        assertThat(keys(doc.get("senders"))).containsExactly("apply", "because");
+        assertThat(Set.of("enforce", "testing", "none")).contains(doc.get("senders").get("apply").asString());
+        assertThat(doc.get("senders").get("because").asString()).isNotBlank().contains("RFC 8461 §");
         if (!doc.get("policy").isNull()) {
             policy(doc.get("policy"));
         }

@@ -23,7 +23,8 @@ class RecordAndPolicyCommandsTest {
         Cli cli = Cli.run("record", "parse", "--json", "v=STSv1; id=20160831085700Z; ext=1");
         assertThat(cli.exitCode()).isZero();
         JsonNode doc = cli.json();
-        assertThat(Contract.keys(doc)).containsExactly("valid", "kind", "record");
+        assertThat(Contract.keys(doc)).containsExactly("valid", "kind", "record", "warnings");
+        assertThat(doc.get("warnings")).isEmpty();
         assertThat(doc.get("valid").asBoolean()).isTrue();
         assertThat(doc.get("kind").asString()).isEqualTo("sts");
         assertThat(Contract.keys(doc.get("record"))).containsExactly("id", "extensions");
@@ -67,6 +68,45 @@ class RecordAndPolicyCommandsTest {
         assertThat(record.get("rua").get(1).asString()).isEqualTo("https://r.example/a,b");
         assertThat(Cli.run("record", "parse", "--kind", "tlsrpt", "--json", "v=TLSRPTv1; rua=noscheme").json()
                 .get("error").get("code").asString()).isEqualTo("tlsrpt-record-invalid-uri");
+    }
+
+    @Test
+    @DisplayName("RFC 8461 §3.1: trailing WSP without ';' is accepted, and record parse shows the parser's warning")
+    void showsTheTrailingWhitespaceWarning() {
+        Cli cli = Cli.run("record", "parse", "--json", "v=STSv1; id=abc ");
+        assertThat(cli.exitCode()).isZero();
+        JsonNode warning = cli.json().get("warnings").get(0);
+        assertThat(Contract.keys(warning)).containsExactly("column", "rule", "code", "message");
+        assertThat(warning.get("code").asString()).isEqualTo("trailing-whitespace");
+        assertThat(warning.get("column").asInt()).isEqualTo(16);
+        assertThat(warning.get("rule").asString()).isEqualTo("RFC 8461 §3.1");
+        assertThat(Cli.run("record", "parse", "v=STSv1; id=abc ").out())
+                .contains("  warning: whitespace after the last field without a ';' before it is outside the grammar; "
+                        + "accepted [trailing-whitespace, column 16, RFC 8461 §3.1]");
+    }
+
+    @Test
+    @DisplayName("RFC 8461 §3.1: a bare v=STSv1 beside a valid record is discarded and named; the valid one counts")
+    void discardsTheBareVersion() {
+        JsonNode doc = Cli.run("record", "parse", "--json", "v=STSv1", "v=STSv1; id=1").json();
+        assertThat(doc.get("valid").asBoolean()).isTrue();
+        assertThat(doc.get("record").get("id").asString()).isEqualTo("1");
+        assertThat(doc.get("warnings").get(0).get("code").asString()).isEqualTo("discarded-record");
+        JsonNode alone = Cli.run("record", "parse", "--json", "v=STSv1").json();
+        assertThat(alone.get("error").get("code").asString()).isEqualTo("no-record");
+        assertThat(alone.get("error").get("message").asString()).contains("discarded: 'v=STSv1'");
+    }
+
+    @Test
+    @DisplayName("RFC 8460 §3: a TLSRPT record with only unusable rua schemes is valid, with a warning")
+    void warnsAboutUnusableRua() {
+        JsonNode doc = Cli.run("record", "parse", "--json", "v=TLSRPTv1; rua=ftp://r.example/t").json();
+        assertThat(doc.get("valid").asBoolean()).isTrue();
+        JsonNode warning = doc.get("warnings").get(0);
+        assertThat(warning.get("code").asString()).isEqualTo("no-supported-rua");
+        assertThat(warning.get("rule").asString()).isEqualTo("RFC 8460 §3");
+        assertThat(warning.get("message").asString())
+                .isEqualTo("no rua URI uses mailto: or https:, so no report can be delivered");
     }
 
     @Test

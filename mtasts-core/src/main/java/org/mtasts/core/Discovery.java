@@ -53,17 +53,32 @@ public sealed interface Discovery<T> permits Discovery.Found, Discovery.Absent, 
      * @param <T> the record type
      * @param record the parsed record
      * @param text its text, as published
+     * @param warnings what the parser accepted but the publisher should fix ({@link
+     *     ParseResult.Valid#warnings()}), and any record discarded beside it that looks like one
+     *     ({@link ParseWarning#DISCARDED_RECORD})
      */
-    record Found<T>(T record, String text) implements Discovery<T> {
+    record Found<T>(T record, String text, List<ParseWarning> warnings) implements Discovery<T> {
         /**
-         * Validates the components.
+         * Validates and copies the components.
          *
          * @param record the parsed record
          * @param text its text, as published
+         * @param warnings what the parser tolerated in it
          */
         public Found {
             Objects.requireNonNull(record, "record");
             Objects.requireNonNull(text, "text");
+            warnings = List.copyOf(warnings);
+        }
+
+        /**
+         * A record found without warnings.
+         *
+         * @param record the parsed record
+         * @param text its text, as published
+         */
+        public Found(T record, String text) {
+            this(record, text, List.of());
         }
 
         @Override

@@ -172,13 +172,26 @@ public final class DomainName implements Comparable<DomainName> {
     }
 
     /**
-     * Returns whether {@link #parse(CharSequence)} would accept the text.
+     * Returns whether {@link #parse(CharSequence)} would accept the text, by the same rules. An
+     * ASCII name is checked in place, allocating nothing unless a label starts with {@code xn--}
+     * (its Punycode is decoded); a name with U-labels is converted as {@code parse} converts it.
+     * Readers that check many received names, such as the TLS report reader, use this door.
      *
      * @param text the candidate
      * @return true if valid
      */
     public static boolean isValid(CharSequence text) {
-        return parse(text).isValid();
+        Objects.requireNonNull(text, "text");
+        int end = text.length();
+        if (end > 1 && isLabelSeparator(text.charAt(end - 1))) {
+            end--; // as in parse: one trailing root dot is ignored
+        }
+        for (int i = 0; i < end; i++) {
+            if (text.charAt(i) >= 0x80) {
+                return parseUnicode(text, end).isValid();
+            }
+        }
+        return invalidAt(text, 0, end) < 0;
     }
 
     /** Builds a name from an already checked ASCII range, lower-casing it. */

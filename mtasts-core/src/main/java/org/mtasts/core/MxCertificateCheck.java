@@ -296,20 +296,12 @@ public final class MxCertificateCheck {
 
     /** RFC 6125 §6.4: match the reference identifier (the MX host) against the dNSName SANs only. */
     private static CertificateVerdict matchHost(DomainName mxHost, X509Certificate leaf) {
-        Collection<List<?>> sans;
+        List<String> dnsNames;
         try {
-            sans = leaf.getSubjectAlternativeNames();
+            dnsNames = dnsNames(leaf);
         } catch (CertificateParsingException e) {
             return new CertificateVerdict.Invalid(ResultType.VALIDATION_FAILURE, REASON_NO_SAN,
                     "the subject alternative names cannot be parsed: " + e.getMessage());
-        }
-        List<String> dnsNames = new ArrayList<>();
-        if (sans != null) {
-            for (List<?> san : sans) {
-                if (san.size() >= 2 && Integer.valueOf(2).equals(san.get(0)) && san.get(1) instanceof String name) {
-                    dnsNames.add(name);
-                }
-            }
         }
         if (dnsNames.isEmpty()) {
             // RFC 6125 §6.4.4: no CN fallback when the certificate should have DNS-IDs.
@@ -394,5 +386,36 @@ public final class MxCertificateCheck {
             }
             return new MxCertificateCheck(trustManager, clock);
         }
+    }
+
+    /**
+     * Returns the {@code dNSName} entries of a certificate's subject alternative names, in the
+     * certificate's order and as written there (not checked, not lower-cased, not escaped): the
+     * names that {@link #check} matches an MX host against (RFC 6125 §6.4; the subject CN is never
+     * one of them). Escape them with {@link SafeText} before printing them.
+     *
+     * <pre>{@code
+     * List<String> names = MxCertificateCheck.dnsNames(leaf);   // ["mx1.example.com", "*.example.net"]
+     * }</pre>
+     *
+     * @param certificate the certificate, usually the leaf an MX host presented
+     * @return the DNS names, empty when there are none
+     * @throws CertificateParsingException if the subject alternative name extension cannot be parsed
+     * @see <a href="https://www.rfc-editor.org/rfc/rfc6125#section-6.4">RFC 6125 §6.4</a>
+     */
+    public static List<String> dnsNames(X509Certificate certificate) throws CertificateParsingException {
+        Objects.requireNonNull(certificate, "certificate");
+        Collection<List<?>> sans = certificate.getSubjectAlternativeNames();
+        if (sans == null) {
+            return List.of();
+        }
+        List<String> names = new ArrayList<>(sans.size());
+        for (List<?> san : sans) {
+            // RFC 5280 §4.2.1.6: GeneralName choice 2 is dNSName (the JDK gives it as a String).
+            if (san.size() >= 2 && Integer.valueOf(2).equals(san.get(0)) && san.get(1) instanceof String name) {
+                names.add(name);
+            }
+        }
+        return List.copyOf(names);
     }
 }

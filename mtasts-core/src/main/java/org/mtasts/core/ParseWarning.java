@@ -33,6 +33,24 @@ public record ParseWarning(String code, String rule, int line, int column, Strin
      * record (RFC 8461 §3.1, RFC 8460 §3); the first one counts.
      */
     public static final String DUPLICATE_FIELD = "duplicate-field";
+    /**
+     * WSP at the end of an STS or TLSRPT TXT record with no {@code ;} before it ({@code v=STSv1;
+     * id=1 }): outside the ABNF of RFC 8461 §3.1 and RFC 8460 §3, which allow WSP there only around
+     * a {@code ;}; the record is accepted, as other implementations accept it.
+     */
+    public static final String TRAILING_WHITESPACE = "trailing-whitespace";
+    /**
+     * A TLSRPT record whose {@code rua} URIs all have a scheme other than {@code mailto} and {@code
+     * https} (RFC 8460 §3): valid, but no report can be delivered.
+     */
+    public static final String NO_SUPPORTED_RUA = "no-supported-rua";
+    /**
+     * Beside the one STS or TLSRPT record at a name, a TXT record that starts with the version but
+     * not with the version and {@code ;} ({@code v=STSv1}, {@code v=STSv1 id=1}): RFC 8461 §3.1 and
+     * RFC 8460 §3 discard it, but a sender that counts it sees two records and no policy. The
+     * column is in the discarded record, which the detail quotes.
+     */
+    public static final String DISCARDED_RECORD = "discarded-record";
     /** A repeated mx value (each line counts; the duplicate is harmless). */
     public static final String DUPLICATE_MX = "duplicate-mx";
     /** Lenient mode: a byte order mark was skipped. */

@@ -33,7 +33,7 @@ public final class RecordSelection {
      * @return the selection
      */
     public static Discovery<StsRecord> sts(List<String> texts) {
-        return select(texts, StsRecord::parse);
+        return select(texts, StsRecord::parse, "v=STSv1", "RFC 8461 §3.1");
     }
 
     /**
@@ -43,7 +43,7 @@ public final class RecordSelection {
      * @return the selection
      */
     public static Discovery<TlsRptRecord> tlsRpt(List<String> texts) {
-        return select(texts, TlsRptRecord::parse);
+        return select(texts, TlsRptRecord::parse, "v=TLSRPTv1", "RFC 8460 §3");
     }
 
     /**
@@ -100,16 +100,18 @@ public final class RecordSelection {
         return new Discovery.TemporaryFailure<>(failure.detail(), failure.cause());
     }
 
-    private static <T> Discovery<T> select(List<String> texts, Function<String, ParseResult<T>> parser) {
+    private static <T> Discovery<T> select(List<String> texts, Function<String, ParseResult<T>> parser, String version,
+            String rule) {
         Objects.requireNonNull(texts, "texts");
         // Fast path: the common single record.
         if (texts.size() == 1) {
             String text = texts.get(0);
             ParseResult<T> parsed = parser.apply(text);
             return switch (parsed.kind()) {
-                case VALID -> new Discovery.Found<>(parsed.orElseThrow(), text);
+                case VALID -> new Discovery.Found<>(parsed.orElseThrow(), text, ((ParseResult.Valid<T>) parsed).warnings());
                 case INVALID -> new Discovery.Invalid<>(parsed.syntaxError().orElseThrow(), text);
-                case NOT_APPLICABLE -> new Discovery.Absent<>("no record of this kind among 1 TXT record", texts);
+                case NOT_APPLICABLE -> new Discovery.Absent<>("no record of this kind among 1 TXT record"
+                        + discarded(texts, version), texts);
             };
         }
         List<String> matching = new ArrayList<>(2);
@@ -118,23 +120,51 @@ public final class RecordSelection {
         for (String text : texts) {
             ParseResult<T> parsed = parser.apply(Objects.requireNonNull(text, "text"));
             if (parsed.kind() == ParseResult.Kind.NOT_APPLICABLE) {
-                others.add(text); // RFC 8461 §3.1: records of other kinds are discarded
+                others.add(text); // RFC 8461 §3.1: records that do not begin with "v=STSv1;" are discarded
             } else {
                 matching.add(text);
                 only = parsed;
             }
         }
         if (matching.isEmpty()) {
-            return new Discovery.Absent<>(texts.isEmpty() ? "no TXT records"
-                    : "no record of this kind among " + texts.size() + " TXT records", others);
+            return new Discovery.Absent<>((texts.isEmpty() ? "no TXT records"
+                    : "no record of this kind among " + texts.size() + " TXT records") + discarded(others, version), others);
         }
         if (matching.size() > 1) {
             // RFC 8461 §3.1: if the number of resulting records is not one, there is no policy.
             return new Discovery.Multiple<>(matching);
         }
         String text = matching.get(0);
-        return only.kind() == ParseResult.Kind.VALID
-                ? new Discovery.Found<>(only.orElseThrow(), text)
-                : new Discovery.Invalid<>(only.syntaxError().orElseThrow(), text);
+        if (only.kind() != ParseResult.Kind.VALID) {
+            return new Discovery.Invalid<>(only.syntaxError().orElseThrow(), text);
+        }
+        List<ParseWarning> warnings = ((ParseResult.Valid<T>) only).warnings();
+        List<ParseWarning> withDiscarded = null;
+        for (String other : others) {
+            if (TagSyntax.isDiscardedLookalike(other, version)) {
+                if (withDiscarded == null) {
+                    withDiscarded = new ArrayList<>(warnings);
+                }
+                withDiscarded.add(new ParseWarning(ParseWarning.DISCARDED_RECORD, rule, 1,
+                        SyntaxError.columnOf(other, TagSyntax.versionMismatchAt(other, version)),
+                        "the TXT record " + SafeText.quote(other) + " is discarded: it does not begin with '" + version
+                                + ";', though a sender that counts it sees two records and applies no policy"));
+            }
+        }
+        return new Discovery.Found<>(only.orElseThrow(), text, withDiscarded == null ? warnings : withDiscarded);
+    }
+
+    /** Names the discarded records that look like records of the kind, for an Absent's detail. */
+    private static String discarded(List<String> others, String version) {
+        StringBuilder out = new StringBuilder();
+        for (String other : others) {
+            if (TagSyntax.isDiscardedLookalike(other, version)) {
+                out.append(out.length() == 0 ? "; discarded: " : ", ").append(SafeText.quote(other));
+            }
+        }
+        if (out.length() > 0) {
+            out.append(" (records that do not begin with '").append(version).append(";' are not of the kind)");
+        }
+        return out.toString();
     }
 }

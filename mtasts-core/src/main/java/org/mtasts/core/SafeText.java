@@ -10,9 +10,14 @@ import org.jspecify.annotations.Nullable;
  * policy byte or SMTP reply can inject a line into a log or a terminal escape sequence, whatever
  * a recipient domain publishes. Every module of this library builds its messages with it.
  *
+ * <p>{@link #quote} is the same rule for a value quoted inside a message: the escaped text in
+ * single quotes, where a single quote is escaped too ({@code \\u0027}), so the value ends only at
+ * the closing quote.
+ *
  * <pre>{@code
  * String safe = SafeText.escape("evil\r\nFAKE LOG LINE");   // "evil\u000d\u000aFAKE LOG LINE"
  * logger.log(WARNING, "refresh of {0} failed: {1}", domain, SafeText.escape(detail));
+ * String value = SafeText.quote("it's");                     // 'it\\u0027s'
  * }</pre>
  *
  * <p>Thread-safe (stateless).
@@ -51,19 +56,55 @@ public final class SafeText {
         if (text == null) {
             return "null";
         }
-        StringBuilder out = new StringBuilder(Math.min(text.length(), maxLength) + 8);
+        return append(new StringBuilder(Math.min(text.length(), maxLength) + 8), text, maxLength, false).toString();
+    }
+
+    /**
+     * Escapes the text as {@link #escape(CharSequence)} does, cut to {@link #DEFAULT_MAX_LENGTH}
+     * characters, and puts it in single quotes; a single quote inside is written {@code \\u0027}.
+     *
+     * @param text the text, or null
+     * @return the quoted text; {@code null} (without quotes) for null
+     */
+    public static String quote(@Nullable CharSequence text) {
+        return quote(text, DEFAULT_MAX_LENGTH);
+    }
+
+    /**
+     * Escapes the text as {@link #escape(CharSequence, int)} does and puts it in single quotes; a
+     * single quote inside is written {@code \\u0027}, so the value ends only at the closing quote.
+     * The bound applies to the text between the quotes (an ellipsis inside them follows a cut).
+     *
+     * @param text the text, or null
+     * @param maxLength the bound, at least 1
+     * @return the quoted text; {@code null} (without quotes) for null
+     */
+    public static String quote(@Nullable CharSequence text, int maxLength) {
+        if (maxLength < 1) {
+            throw new IllegalArgumentException("maxLength " + maxLength + " < 1");
+        }
+        if (text == null) {
+            return "null";
+        }
+        StringBuilder out = new StringBuilder(Math.min(text.length(), maxLength) + 10).append('\'');
+        return append(out, text, maxLength, true).append('\'').toString();
+    }
+
+    /** The one rule: printable US-ASCII is kept, anything else is {@code \\uXXXX}; cut after {@code max}. */
+    private static StringBuilder append(StringBuilder out, CharSequence text, int max, boolean quoted) {
+        int start = out.length();
         for (int i = 0; i < text.length(); i++) {
-            if (out.length() >= maxLength) {
+            if (out.length() - start >= max) {
                 out.append("...");
                 break;
             }
             char c = text.charAt(i);
-            if (c >= 0x20 && c < 0x7F) {
+            if (c >= 0x20 && c < 0x7F && !(quoted && c == '\'')) {
                 out.append(c);
             } else {
                 out.append(String.format("\\u%04x", (int) c));
             }
         }
-        return out.toString();
+        return out;
     }
 }

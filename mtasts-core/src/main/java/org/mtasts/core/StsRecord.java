@@ -13,14 +13,18 @@ import java.util.Set;
  * The MTA-STS TXT record published at {@code _mta-sts.<domain>} (RFC 8461 §3.1), such as {@code
  * v=STSv1; id=20160831085700Z;}.
  *
- * <p>{@link #parse(CharSequence)} follows the ABNF exactly: {@code v=STSv1} first and
- * case-sensitive; {@code id} of 1 to 32 letters and digits; extensions by their ABNF, kept; WSP
- * around {@code ;}; an optional trailing {@code ;}; {@code ;;} invalid; for a repeated field the
- * first one counts, and the result carries a {@link ParseWarning#DUPLICATE_FIELD} warning. A text
- * that does not start with {@code v=STSv1} (followed by WSP, {@code ;} or its end) is {@link
- * ParseResult.NotApplicable}: so {@code v=STSv10} is not an STS record, and {@code v=STSv1 ;id=1}
- * is one. Give it the TXT record's strings joined with no separator (RFC 8461
- * §3.1); to pick the record among several TXT answers use {@link RecordSelection#sts}.
+ * <p>{@link #parse(CharSequence)} follows the ABNF: {@code v=STSv1} first and case-sensitive;
+ * {@code id} of 1 to 32 letters and digits; extensions by their ABNF, kept; WSP around {@code ;};
+ * an optional trailing {@code ;}; {@code ;;} invalid; for a repeated field the first one counts,
+ * and the result carries a {@link ParseWarning#DUPLICATE_FIELD} warning. One deviation is
+ * tolerated: WSP at the end without a {@code ;} before it ({@code v=STSv1; id=1 }) is accepted
+ * with a {@link ParseWarning#TRAILING_WHITESPACE} warning, because rejecting it would leave the
+ * domain without a policy for an invisible slip that other implementations accept. A text that
+ * does not begin with {@code v=STSv1;} (WSP allowed before the {@code ;}, erratum 6285) is {@link
+ * ParseResult.NotApplicable}, as RFC 8461 §3.1 discards it: so {@code v=STSv10}, a bare {@code
+ * v=STSv1} and {@code v=STSv1 id=1} are not STS records, and {@code v=STSv1 ;id=1} is one. Give it
+ * the TXT record's strings joined with no separator (RFC 8461 §3.1); to pick the record among
+ * several TXT answers use {@link RecordSelection#sts}.
  *
  * <pre>{@code
  * StsRecord record = StsRecord.parse("v=STSv1; id=20160831085700Z;").orElseThrow();
@@ -164,9 +168,9 @@ public record StsRecord(String id, List<Extension> extensions) {
     public static ParseResult<StsRecord> parse(CharSequence text) {
         Objects.requireNonNull(text, "text");
         if (!TagSyntax.startsWithVersion(text, PREFIX)) {
-            // RFC 8461 §3.1: records that do not begin with "v=STSv1" are not STS records.
+            // RFC 8461 §3.1: records that do not begin with "v=STSv1;" are not STS records.
             return new ParseResult.NotApplicable<>(SyntaxError.atColumn(SyntaxError.Kind.STS_RECORD_NOT_STS,
-                    text, TagSyntax.versionMismatchAt(text, PREFIX), "not an STS record: it must start with 'v=STSv1'"));
+                    text, TagSyntax.versionMismatchAt(text, PREFIX), TagSyntax.notOfTheKind(text, PREFIX, "an STS record")));
         }
         int n = text.length();
         int pos = PREFIX.length();
@@ -175,9 +179,13 @@ public record StsRecord(String id, List<Extension> extensions) {
         while (true) {
             int p = TagSyntax.skipWsp(text, pos);
             if (p == n) {
-                // INTEROP: the ABNF (RFC 8461 §3.1) allows WSP after the last field only before a ';',
-                // but published records often end in spaces; accepted, as mox, mailpiece and
-                // Snawoot do.
+                if (p > pos) {
+                    // INTEROP: the ABNF (RFC 8461 §3.1) allows WSP after the last field only around a
+                    // ';', but published records often end in spaces. Rejecting them would leave the
+                    // domain without a policy for an invisible slip, while mox, mailpiece and
+                    // Snawoot apply it: accepted, with a warning for the publisher.
+                    fields.warnTrailingWhitespace(text, pos);
+                }
                 break;
             }
             if (text.charAt(p) != ';') {

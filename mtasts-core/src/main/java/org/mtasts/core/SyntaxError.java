@@ -72,7 +72,7 @@ public record SyntaxError(Kind kind, int offset, int line, int column, String de
     /** What kind of mistake a {@link SyntaxError} reports, with its stable code and rule. */
     public enum Kind {
         // RFC 8461 §3.1: the _mta-sts TXT record.
-        /** The text does not start with {@code v=STSv1} followed by WSP, {@code ;} or its end. */
+        /** The text does not begin with {@code v=STSv1}, {@code *WSP} and {@code ;}: not an STS record. */
         STS_RECORD_NOT_STS("sts-record-not-sts", "RFC 8461 §3.1"),
         /** A byte or character outside printable US-ASCII and WSP. */
         STS_RECORD_NON_ASCII("sts-record-non-ascii", "RFC 8461 §3.1"),
@@ -90,7 +90,7 @@ public record SyntaxError(Kind kind, int offset, int line, int column, String de
         STS_RECORD_EXTENSION_VALUE("sts-record-extension-value", "RFC 8461 §3.1"),
 
         // RFC 8460 §3: the _smtp._tls TXT record.
-        /** The text does not start with {@code v=TLSRPTv1} followed by WSP, {@code ;} or its end. */
+        /** The text does not begin with {@code v=TLSRPTv1}, {@code *WSP} and {@code ;}: not a TLSRPT record. */
         TLSRPT_RECORD_NOT_TLSRPT("tlsrpt-record-not-tlsrpt", "RFC 8460 §3"),
         /** A byte or character outside printable US-ASCII and WSP. */
         TLSRPT_RECORD_NON_ASCII("tlsrpt-record-non-ascii", "RFC 8460 §3"),

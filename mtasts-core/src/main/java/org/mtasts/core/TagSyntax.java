@@ -30,24 +30,49 @@ final class TagSyntax {
         return i;
     }
 
-    /** Whether the text starts with the exact, case-sensitive version followed by WSP, ';' or the end. */
+    /**
+     * Whether the text is a record of the kind: the exact, case-sensitive version, then {@code *WSP}
+     * and {@code ;}.
+     */
     static boolean startsWithVersion(CharSequence s, String version) {
         int n = version.length();
-        if (s.length() < n) {
+        if (s.length() < n || !startsWithPrefix(s, version)) {
             return false;
         }
-        for (int i = 0; i < n; i++) {
+        // RFC 8461 §3.1 and RFC 8460 §3: records that do not begin with "v=STSv1;" (or
+        // "v=TLSRPTv1;") are discarded. SPEC: erratum 6285: the ABNF's field delimiter allows WSP
+        // before the ';', so "v=STSv1 ;id=1" begins a record of the kind; "v=STSv10", a bare
+        // "v=STSv1" and "v=STSv1 id=1" do not.
+        int i = skipWsp(s, n);
+        return i < s.length() && s.charAt(i) == ';';
+    }
+
+    /**
+     * Whether the text starts with the version but not with the version, {@code *WSP} and {@code ;}:
+     * it looks like a record of the kind but is discarded ({@code v=STSv1}, {@code v=STSv1 id=1};
+     * not {@code v=STSv10}, which is another version).
+     */
+    static boolean isDiscardedLookalike(CharSequence s, String version) {
+        int n = version.length();
+        if (s.length() < n || !startsWithPrefix(s, version)) {
+            return false;
+        }
+        return (s.length() == n || isWsp(s.charAt(n))) && !startsWithVersion(s, version);
+    }
+
+    private static boolean startsWithPrefix(CharSequence s, String version) {
+        for (int i = 0; i < version.length(); i++) {
             if (s.charAt(i) != version.charAt(i)) {
                 return false;
             }
         }
-        // SPEC: RFC 8461 §3.1 and RFC 8460 §3 discard records that do not begin with "v=STSv1;" or
-        // "v=TLSRPTv1;", but the ABNF allows WSP before the ';' (erratum 6285): "v=STSv1 ;" is a
-        // record of the kind, "v=STSv10" is not.
-        return s.length() == n || isWsp(s.charAt(n)) || s.charAt(n) == ';';
+        return true;
     }
 
-    /** Returns where the text stops matching the version (for the NotApplicable position). */
+    /**
+     * Returns where the text stops being a record of the kind (for the NotApplicable position):
+     * the first character that differs from the version, or where the {@code ;} after it is missing.
+     */
     static int versionMismatchAt(CharSequence s, String version) {
         int n = Math.min(s.length(), version.length());
         for (int i = 0; i < n; i++) {
@@ -55,7 +80,20 @@ final class TagSyntax {
                 return i;
             }
         }
-        return n;
+        return n < version.length() ? n : skipWsp(s, n);
+    }
+
+    /**
+     * Explains why a text that {@link #startsWithVersion} refused is not a record of the kind.
+     *
+     * @param what "an STS record" or "a TLSRPT record"
+     */
+    static String notOfTheKind(CharSequence s, String version, String what) {
+        if (isDiscardedLookalike(s, version)) {
+            return "not " + what + ": '" + version + "' is not followed by ';', and records that do not begin with '"
+                    + version + ";' are discarded";
+        }
+        return "not " + what + ": it must start with '" + version + ";'";
     }
 
     static boolean isNameChar(char c) {
@@ -95,8 +133,8 @@ final class TagSyntax {
     }
 
     /**
-     * The extensions of one record as they are parsed: the first field of a name counts, a repeated
-     * one becomes a {@link ParseWarning#DUPLICATE_FIELD} warning.
+     * The extensions and warnings of one record as it is parsed: the first field of a name counts, a
+     * repeated one becomes a {@link ParseWarning#DUPLICATE_FIELD} warning.
      */
     static final class Fields {
         private final String rule;
@@ -126,11 +164,23 @@ final class TagSyntax {
 
         /** Records that the field {@code name} at {@code at} repeats an earlier one and was ignored. */
         void warnDuplicate(CharSequence text, int at, String name) {
+            warn(ParseWarning.DUPLICATE_FIELD, text, at, "repeated '" + name + "' ignored: the first one counts");
+        }
+
+        /**
+         * Records the WSP from {@code at} to the end of the text, after the last field and with no
+         * {@code ;} before it: outside the ABNF, tolerated.
+         */
+        void warnTrailingWhitespace(CharSequence text, int at) {
+            warn(ParseWarning.TRAILING_WHITESPACE, text, at, "whitespace after the last field without a ';' before it"
+                    + " is outside the grammar; accepted");
+        }
+
+        void warn(String code, CharSequence text, int at, String detail) {
             if (warnings == null) {
                 warnings = new ArrayList<>(1);
             }
-            warnings.add(new ParseWarning(ParseWarning.DUPLICATE_FIELD, rule, 1, SyntaxError.columnOf(text, at),
-                    "repeated '" + name + "' ignored: the first one counts"));
+            warnings.add(new ParseWarning(code, rule, 1, SyntaxError.columnOf(text, at), detail));
         }
 
         List<Extension> extensions() {

@@ -13,9 +13,13 @@ import java.util.Objects;
  * URIs with a scheme, in which {@code ,} {@code !} {@code ;} appear as {@code %2C} {@code %21}
  * {@code %3B}; extensions kept; WSP around {@code ;}; an optional trailing {@code ;}. Several
  * {@code rua} fields are merged in order; for a repeated extension the first one counts, with a
- * {@link ParseWarning#DUPLICATE_FIELD} warning. A URI with a scheme other than {@code mailto} or
- * {@code https} is kept as {@link ReportUri.Unsupported}; {@link #hasSupportedTarget()} flags a
- * record that names no usable destination.
+ * {@link ParseWarning#DUPLICATE_FIELD} warning. As for {@link StsRecord}, WSP at the end without a
+ * {@code ;} before it is accepted with a {@link ParseWarning#TRAILING_WHITESPACE} warning, and a
+ * text that does not begin with {@code v=TLSRPTv1;} (WSP allowed before the {@code ;}) is {@link
+ * ParseResult.NotApplicable}, as RFC 8460 §3 discards it. A URI with a scheme other than {@code
+ * mailto} or {@code https} is kept as {@link ReportUri.Unsupported}; {@link #hasSupportedTarget()}
+ * flags a record that names no usable destination, and its parse result carries a {@link
+ * ParseWarning#NO_SUPPORTED_RUA} warning.
  *
  * <pre>{@code
  * TlsRptRecord r = TlsRptRecord.parse("v=TLSRPTv1; rua=mailto:tls@example.com,https://r.example/t")
@@ -98,21 +102,24 @@ public record TlsRptRecord(List<ReportUri> rua, List<Extension> extensions) {
     public static ParseResult<TlsRptRecord> parse(CharSequence text) {
         Objects.requireNonNull(text, "text");
         if (!TagSyntax.startsWithVersion(text, PREFIX)) {
-            // RFC 8460 §3: records that do not begin with "v=TLSRPTv1" are discarded.
+            // RFC 8460 §3: records that do not begin with "v=TLSRPTv1;" are discarded.
             return new ParseResult.NotApplicable<>(SyntaxError.atColumn(SyntaxError.Kind.TLSRPT_RECORD_NOT_TLSRPT,
-                    text, TagSyntax.versionMismatchAt(text, PREFIX),
-                    "not a TLSRPT record: it must start with 'v=TLSRPTv1'"));
+                    text, TagSyntax.versionMismatchAt(text, PREFIX), TagSyntax.notOfTheKind(text, PREFIX, "a TLSRPT record")));
         }
         int n = text.length();
         int pos = PREFIX.length();
         List<ReportUri> rua = null;
+        int firstUri = -1;
         TagSyntax.Fields fields = new TagSyntax.Fields("RFC 8460 §3");
         while (true) {
             int p = TagSyntax.skipWsp(text, pos);
             if (p == n) {
-                // INTEROP: the ABNF (RFC 8460 §3) allows WSP after the last field only before a ';',
-                // but published records often end in spaces; accepted, as mox, mailpiece and
-                // Snawoot do.
+                if (p > pos) {
+                    // INTEROP: the ABNF (RFC 8460 §3) allows WSP after the last field only around a
+                    // ';', but published records often end in spaces; accepted with a warning, as
+                    // for the STS record (mox, mailpiece and Snawoot accept them too).
+                    fields.warnTrailingWhitespace(text, pos);
+                }
                 break;
             }
             if (text.charAt(p) != ';') {
@@ -148,6 +155,7 @@ public record TlsRptRecord(List<ReportUri> rua, List<Extension> extensions) {
                 // RFC 8460 §3: tlsrpt-rua = %s"rua=" tlsrpt-uri *(*WSP "," *WSP tlsrpt-uri)
                 if (rua == null) {
                     rua = new ArrayList<>(2);
+                    firstUri = v;
                 }
                 int u = v;
                 while (true) {
@@ -208,7 +216,14 @@ public record TlsRptRecord(List<ReportUri> rua, List<Extension> extensions) {
             return StsRecord.invalidAt(text, n, SyntaxError.Kind.TLSRPT_RECORD_MISSING_RUA,
                     "the record has no 'rua' field");
         }
-        return new ParseResult.Valid<>(new TlsRptRecord(rua, fields.extensions()), fields.warnings());
+        TlsRptRecord record = new TlsRptRecord(rua, fields.extensions());
+        if (!record.hasSupportedTarget()) {
+            // RFC 8460 §3: senders deliver reports by mailto and https; a record with neither is
+            // valid but useless, which its publisher should hear.
+            fields.warn(ParseWarning.NO_SUPPORTED_RUA, text, firstUri, "no rua URI uses mailto: or https:, so no "
+                    + "report can be delivered");
+        }
+        return new ParseResult.Valid<>(record, fields.warnings());
     }
 
     /** Decodes the escapes RFC 8460 §3 requires inside a rua URI: %2C, %21 and %3B. */

@@ -174,6 +174,12 @@ class DomainNameTest {
         }
     }
 
+    @Property
+    @Label("RFC 5321 §4.1.2: isValid, which allocates nothing for ASCII names, agrees with parse")
+    void isValidAgreesWithParse(@ForAll("anyText") String text) {
+        assertThat(DomainName.isValid(text)).isEqualTo(DomainName.parse(text).isValid());
+    }
+
     @Provide
     Arbitrary<String> anyText() {
         return Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(40),

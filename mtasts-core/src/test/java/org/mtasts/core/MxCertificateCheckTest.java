@@ -475,4 +475,17 @@ class MxCertificateCheckTest {
         CertificateVerdict.Invalid none = (CertificateVerdict.Invalid) check.check(MX1, new Certificate[0]);
         assertThat(none.failureReasonCode()).isEqualTo(MxCertificateCheck.REASON_NO_CERTIFICATE);
     }
+
+    @Test
+    @DisplayName("RFC 6125 §6.4: dnsNames gives the dNSName entries as written, in order, and never the CN")
+    void dnsNamesAreTheSubjectAltNameDnsEntries() throws Exception {
+        X509Certificate cert = leaf().cn("cn.example.com").dns("MX1.Example.com", "*.example.net").ip("192.0.2.1")
+                .dns("mx\u0007.example.org").build();
+        assertThat(MxCertificateCheck.dnsNames(cert))
+                .containsExactly("MX1.Example.com", "*.example.net", "mx\u0007.example.org");
+        assertThat(MxCertificateCheck.dnsNames(leaf().cn("mx1.example.com").build())).isEmpty();
+        assertThat(MxCertificateCheck.dnsNames(leaf().ip("192.0.2.1").build())).isEmpty();
+        assertThatThrownBy(() -> MxCertificateCheck.dnsNames(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("certificate");
+    }
 }

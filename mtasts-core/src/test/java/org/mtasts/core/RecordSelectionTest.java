@@ -41,7 +41,11 @@ class RecordSelectionTest {
                 arguments(List.of("v=STSv1; id=1", "v=STSv1; bogus"), Discovery.Kind.MULTIPLE, null),
                 arguments(List.of("v=STSv1; bogus"), Discovery.Kind.INVALID, null),
                 arguments(List.of(SPF, "v=STSv1; bogus"), Discovery.Kind.INVALID, null),
-                arguments(List.of("v=STSv1"), Discovery.Kind.INVALID, null),
+                arguments(List.of("v=STSv1;"), Discovery.Kind.INVALID, null),
+                arguments(List.of("v=STSv1"), Discovery.Kind.ABSENT, null),
+                arguments(List.of("v=STSv1", "v=STSv1; id=4"), Discovery.Kind.FOUND, "4"),
+                arguments(List.of("v=STSv1; id=5", "v=STSv1 id=6"), Discovery.Kind.FOUND, "5"),
+                arguments(List.of("v=STSv1 ", "v=STSv1;id=7 "), Discovery.Kind.FOUND, "7"),
                 arguments(List.of(), Discovery.Kind.ABSENT, null),
                 arguments(List.of(SPF), Discovery.Kind.ABSENT, null),
                 arguments(List.of(SPF, "V=STSv1; id=decoy", "v=STSv10; id=1"), Discovery.Kind.ABSENT, null));
@@ -63,6 +67,9 @@ class RecordSelectionTest {
                 (Discovery.Found<StsRecord>) RecordSelection.sts(List.of(SPF, "v=STSv1; id=1;"));
         assertThat(found.text()).isEqualTo("v=STSv1; id=1;");
         assertThat(found.record()).isEqualTo(StsRecord.of("1"));
+        assertThat(found.warnings()).isEmpty();
+        assertThat(((Discovery.Found<StsRecord>) RecordSelection.sts(List.of("v=STSv1; id=1; id=2"))).warnings())
+                .extracting(ParseWarning::code).containsExactly(ParseWarning.DUPLICATE_FIELD);
 
         Discovery.Multiple<StsRecord> multiple =
                 (Discovery.Multiple<StsRecord>) RecordSelection.sts(List.of("v=STSv1; id=1", SPF, "v=STSv1; id=2"));
@@ -86,12 +93,47 @@ class RecordSelectionTest {
         assertThat(two.otherTexts()).containsExactly(SPF, "v=TLSRPTv1; rua=mailto:a@x.example");
     }
 
+    @Test
+    @DisplayName("RFC 8461 §3.1: a bare v=STSv1 beside a valid record is discarded; the valid one is used, with a warning")
+    void discardedLookalikesAreNamed() {
+        Discovery.Found<StsRecord> found =
+                (Discovery.Found<StsRecord>) RecordSelection.sts(List.of("v=STSv1", SPF, "v=STSv1; id=1 "));
+        assertThat(found.record()).isEqualTo(StsRecord.of("1"));
+        assertThat(found.warnings()).extracting(ParseWarning::code, ParseWarning::column).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(ParseWarning.TRAILING_WHITESPACE, 14),
+                org.assertj.core.groups.Tuple.tuple(ParseWarning.DISCARDED_RECORD, 8));
+        assertThat(found.warnings().get(1).detail()).isEqualTo("the TXT record 'v=STSv1' is discarded: it does not "
+                + "begin with 'v=STSv1;', though a sender that counts it sees two records and applies no policy");
+        assertThat(found.warnings().get(1).rule()).isEqualTo("RFC 8461 §3.1");
+        Discovery.Absent<StsRecord> alone = (Discovery.Absent<StsRecord>) RecordSelection.sts(List.of("v=STSv1 id=1"));
+        assertThat(alone.detail()).isEqualTo("no record of this kind among 1 TXT record; discarded: 'v=STSv1 id=1' "
+                + "(records that do not begin with 'v=STSv1;' are not of the kind)");
+        // Another version is no lookalike: nothing to say about it.
+        assertThat(((Discovery.Found<StsRecord>) RecordSelection.sts(List.of("v=STSv10", "v=STSv1; id=2")))
+                .warnings()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("RFC 8460 §3: the same rule for v=TLSRPTv1, and a record without a usable rua is found with a warning")
+    void tlsRptLookalikesAndUnusableRua() {
+        Discovery.Found<TlsRptRecord> found = (Discovery.Found<TlsRptRecord>) RecordSelection.tlsRpt(
+                List.of("v=TLSRPTv1", "v=TLSRPTv1; rua=ftp://r.example/t"));
+        assertThat(found.record().hasSupportedTarget()).isFalse();
+        assertThat(found.warnings()).extracting(ParseWarning::code).containsExactly(ParseWarning.NO_SUPPORTED_RUA,
+                ParseWarning.DISCARDED_RECORD);
+        assertThat(found.warnings().get(0).rule()).isEqualTo("RFC 8460 §3");
+    }
+
     static Stream<Arguments> tlsRptSelections() {
         String rua = "v=TLSRPTv1; rua=mailto:tlsrpt@example.com";
         return Stream.of(
                 arguments(List.of(rua), Discovery.Kind.FOUND),
                 arguments(List.of(SPF, rua), Discovery.Kind.FOUND),
                 arguments(List.of("v=TLSRPTv10; rua=mailto:x@example.com", rua), Discovery.Kind.FOUND),
+                arguments(List.of("v=TLSRPTv1", rua), Discovery.Kind.FOUND),
+                arguments(List.of("v=TLSRPTv1 ;rua=mailto:x@example.com"), Discovery.Kind.FOUND),
+                arguments(List.of("v=TLSRPTv1 rua=mailto:x@example.com"), Discovery.Kind.ABSENT),
+                arguments(List.of("v=TLSRPTv1;"), Discovery.Kind.INVALID),
                 arguments(List.of(rua, "v=TLSRPTv1; rua=https://r.example/"), Discovery.Kind.MULTIPLE),
                 arguments(List.of("v=TLSRPTv1; bad"), Discovery.Kind.INVALID),
                 arguments(List.of("v=STSv1; id=1"), Discovery.Kind.ABSENT),
@@ -179,7 +221,8 @@ class RecordSelectionTest {
     @Provide
     Arbitrary<List<String>> answers() {
         return Arbitraries.oneOf(CoreArbitraries.stsRecord().map(StsRecord::toText),
-                        Arbitraries.of(SPF, "v=STSv1; bogus", "v=STSv10; id=1", "", "v=TLSRPTv1; rua=mailto:a@b.example"),
+                        Arbitraries.of(SPF, "v=STSv1; bogus", "v=STSv10; id=1", "", "v=TLSRPTv1; rua=mailto:a@b.example",
+                                "v=STSv1", "v=STSv1 id=1", "v=STSv1;"),
                         Arbitraries.strings().ofMaxLength(12))
                 .list().ofMaxSize(4);
     }

@@ -30,6 +30,25 @@ class SafeTextTest {
         assertThatThrownBy(() -> SafeText.escape("a", 0)).isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Test
+    @DisplayName("quote: the same escaping in single quotes, with a quote inside escaped too")
+    void quotesWithTheSameRule() {
+        assertThat(SafeText.quote("it's\r\n")).isEqualTo("'it\\u0027s\\u000d\\u000a'");
+        assertThat(SafeText.quote("a\\b")).isEqualTo("'a\\b'");
+        assertThat(SafeText.quote("abcdef", 3)).isEqualTo("'abc...'");
+        assertThat(SafeText.quote(null)).isEqualTo("null");
+        assertThatThrownBy(() -> SafeText.quote("a", 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Property(tries = 500)
+    @Label("A quoted text is printable ASCII with exactly two quotes, and reads as the escaped text")
+    void anyQuotedTextIsSafe(@ForAll String text) {
+        String quoted = SafeText.quote(text, Integer.MAX_VALUE);
+        assertThat(quoted).matches("'[\\x20-\\x26\\x28-\\x7E]*'");
+        assertThat(quoted.substring(1, quoted.length() - 1))
+                .isEqualTo(SafeText.escape(text, Integer.MAX_VALUE).replace("'", "\\u0027"));
+    }
+
     @Property(tries = 500)
     @Label("Any text escapes to printable ASCII only, within the bound")
     void anyTextIsSafe(@ForAll String text) {

@@ -8,9 +8,9 @@ package org.mtasts.http;
  * <p><b>How the MTA must deliver report messages.</b> RFC 8460 §3: a report message is delivered
  * even when TLS fails towards the receiving domain (no MTA-STS or DANE enforcement for it; the
  * message carries {@code TLS-Required: No}, RFC 8689), and the delivery session itself SHOULD NOT
- * be counted in the next report, or reports would perpetuate themselves. Deliver them with the
- * report-delivery mechanism of the sender path: see the sender path's report sessions in {@link
- * MtaSts}.
+ * be counted in the next report, or reports would perpetuate themselves. Deliver each one to its
+ * MX hosts with {@link MtaSts#reportSession} instead of {@link MtaSts#session}: that session never
+ * refuses an MX host for TLS and counts nothing.
  *
  * <p>Contract for implementations:
  * <ul>

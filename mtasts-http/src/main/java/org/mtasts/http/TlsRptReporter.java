@@ -435,70 +435,90 @@ public final class TlsRptReporter implements AutoCloseable {
 
     /** Runs whatever is due for one report: its look-up, or the attempts at its destinations. */
     private CompletableFuture<Void> step(Pending p, Round round) {
-        Instant now = clock.instant();
-        boolean lookup = false;
-        List<Target> attempts = new ArrayList<>();
-        boolean changed = false;
+        Selection selection;
         synchronized (lock) {
-            if (p.finished) {
-                return CompletableFuture.completedFuture(null);
-            }
-            if (p.targets == null) {
-                if (!p.lookupInFlight && p.nextLookup != null && !p.nextLookup.isAfter(now)) {
-                    Instant first = p.firstLookup;
-                    if (first != null && now.isAfter(first.plus(RETRY_PERIOD))) {
-                        // RFC 8460 §5.5: no attempt later than 24 hours after the first.
-                        record(round, p, null, ReportResult.Kind.GAVE_UP, "the TLSRPT record could not be looked up "
-                                + "since " + first + " (RFC 8460 §5.5: 24 hours)", p.lookups, null, now);
-                        finish(p);
-                    } else {
-                        p.lookupInFlight = true;
-                        if (first == null) {
-                            p.firstLookup = now;
-                        }
-                        lookup = true;
-                    }
-                    changed = true;
-                }
-            } else {
-                for (Target t : p.targets) {
-                    Instant next = t.next;
-                    if (next == null || t.inFlight || next.isAfter(now)) {
-                        continue;
-                    }
-                    changed = true;
-                    Instant first = t.first;
-                    if (first != null && now.isAfter(first.plus(RETRY_PERIOD))) {
-                        giveUp(round, p, t, "no attempt since " + first + " succeeded", now);
-                        continue;
-                    }
-                    Instant until = suppressedUntil(t.uri, now);
-                    if (until != null) {
-                        t.next = null;
-                        record(round, p, t.uri, ReportResult.Kind.SUPPRESSED, "on the suppression list until " + until,
-                                0, null, now);
-                        continue;
-                    }
-                    t.inFlight = true;
-                    if (first == null) {
-                        t.first = now;
-                    }
-                    attempts.add(t);
-                }
-                maybeFinish(round, p, now);
-            }
-            if (changed) {
-                p.version++;
-            }
+            selection = select(p, round, clock.instant());
         }
-        if (changed) {
+        if (selection.changed) {
             save(p);
         }
-        List<CompletableFuture<Void>> launched = new ArrayList<>(attempts.size() + 1);
-        if (lookup) {
+        return launch(p, round, selection);
+    }
+
+    /** What {@link #select} picked: whether to look the record up, and which destinations to try. */
+    private static final class Selection {
+        boolean lookup;
+        boolean changed;
+        final List<Target> attempts = new ArrayList<>();
+    }
+
+    /**
+     * Picks what is due for one report and marks it in flight, under the lock: the look-up, or
+     * the destinations. Marking happens in the same critical section in which a look-up makes the
+     * destinations, so that the retry timer can never take a fresh destination from the run that
+     * found it (that run reports its first attempts).
+     */
+    private Selection select(Pending p, Round round, Instant now) {
+        Selection sel = new Selection();
+        if (p.finished) {
+            return sel;
+        }
+        if (p.targets == null) {
+            if (!p.lookupInFlight && p.nextLookup != null && !p.nextLookup.isAfter(now)) {
+                Instant first = p.firstLookup;
+                if (first != null && now.isAfter(first.plus(RETRY_PERIOD))) {
+                    // RFC 8460 §5.5: no attempt later than 24 hours after the first.
+                    record(round, p, null, ReportResult.Kind.GAVE_UP, "the TLSRPT record could not be looked up "
+                            + "since " + first + " (RFC 8460 §5.5: 24 hours)", p.lookups, null, now);
+                    finish(p);
+                } else {
+                    p.lookupInFlight = true;
+                    if (first == null) {
+                        p.firstLookup = now;
+                    }
+                    sel.lookup = true;
+                }
+                sel.changed = true;
+            }
+        } else {
+            for (Target t : p.targets) {
+                Instant next = t.next;
+                if (next == null || t.inFlight || next.isAfter(now)) {
+                    continue;
+                }
+                sel.changed = true;
+                Instant first = t.first;
+                if (first != null && now.isAfter(first.plus(RETRY_PERIOD))) {
+                    giveUp(round, p, t, "no attempt since " + first + " succeeded", now);
+                    continue;
+                }
+                Instant until = suppressedUntil(t.uri, now);
+                if (until != null) {
+                    t.next = null;
+                    record(round, p, t.uri, ReportResult.Kind.SUPPRESSED, "on the suppression list until " + until,
+                            0, null, now);
+                    continue;
+                }
+                t.inFlight = true;
+                if (first == null) {
+                    t.first = now;
+                }
+                sel.attempts.add(t);
+            }
+            maybeFinish(round, p, now);
+        }
+        if (sel.changed) {
+            p.version++;
+        }
+        return sel;
+    }
+
+    private CompletableFuture<Void> launch(Pending p, Round round, Selection sel) {
+        List<CompletableFuture<Void>> launched = new ArrayList<>(sel.attempts.size() + 1);
+        if (sel.lookup) {
             launched.add(lookup(p, round));
         }
-        for (Target t : attempts) {
+        for (Target t : sel.attempts) {
             launched.add(attempt(p, t, round));
         }
         return CompletableFuture.allOf(launched.toArray(new CompletableFuture<?>[0]));
@@ -515,6 +535,7 @@ public final class TlsRptReporter implements AutoCloseable {
         Discovery<TlsRptRecord> discovery = found != null ? found : new Discovery.TemporaryFailure<>(
                 "the TXT look-up failed: " + (error == null ? "no answer" : Printable.describe(unwrap(error))), error);
         Instant now = clock.instant();
+        Selection selection;
         synchronized (lock) {
             p.lookupInFlight = false;
             p.lookups++;
@@ -561,10 +582,12 @@ public final class TlsRptReporter implements AutoCloseable {
                 }
             }
             p.version++;
+            // The destinations due now are marked in flight before the lock is let go.
+            selection = select(p, round, now);
         }
         save(p);
         saveSuppressed();
-        CompletableFuture<Void> attempts = step(p, round); // marks the destinations due now as in flight
+        CompletableFuture<Void> attempts = launch(p, round, selection);
         armRetry();
         return attempts;
     }

@@ -26,8 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code mtasts check DOMAIN --json} for every realnet domain, as a postmaster runs it: with the
  * realnet DNS server ({@code --dns}) and CA ({@code --trust}), and nothing else where the standard
  * ports are bound (policy hosts on 443, plain HTTP on 80 for the HTTP-only detection, MX hosts on
- * 25). The finding codes, in order, the policy's mode and the exit code per domain must match
- * {@link #EXPECTED}.
+ * 25). What senders apply, the finding codes in order, the policy's mode and the exit code per
+ * domain must match {@link #EXPECTED}.
  */
 class CheckRealnetIT {
 
@@ -35,12 +35,13 @@ class CheckRealnetIT {
      * What {@code mtasts check} says about one domain.
      *
      * @param exitCode 0 all good, 1 errors
+     * @param senders what it says senders apply ({@code "senders":{"apply"}}): the RFC 8461 verdict
      * @param mode the mode of the policy it fetched, or null when it got none
      * @param codes the finding codes, in the order of the checks
      */
-    record Expected(int exitCode, @Nullable String mode, List<String> codes) {
-        static Expected of(int exitCode, @Nullable String mode, String... codes) {
-            return new Expected(exitCode, mode, List.of(codes));
+    record Expected(int exitCode, String senders, @Nullable String mode, List<String> codes) {
+        static Expected of(int exitCode, String senders, @Nullable String mode, String... codes) {
+            return new Expected(exitCode, senders, mode, List.of(codes));
         }
     }
 
@@ -48,33 +49,42 @@ class CheckRealnetIT {
     static final Map<RealnetDomain, Expected> EXPECTED = new EnumMap<>(RealnetDomain.class);
 
     static {
-        EXPECTED.put(RealnetDomain.EXAMPLE, Expected.of(0, "enforce", "ok"));
-        EXPECTED.put(RealnetDomain.TESTING, Expected.of(0, "testing", "mode-testing", "ok"));
-        EXPECTED.put(RealnetDomain.NONE_MODE, Expected.of(0, "none", "tlsrpt-record-missing", "mode-none"));
-        EXPECTED.put(RealnetDomain.CRLF, Expected.of(1, "enforce", "enforce-without-tlsrpt"));
-        EXPECTED.put(RealnetDomain.SPLIT_TXT, Expected.of(0, "enforce", "ok"));
-        EXPECTED.put(RealnetDomain.MIXED_TXT, Expected.of(0, "enforce", "ok"));
-        EXPECTED.put(RealnetDomain.CNAME_STS, Expected.of(0, "enforce", "ok"));
-        // The check fetches the policy even when the record is wrong, to report every problem at once.
-        EXPECTED.put(RealnetDomain.TWO_STS, Expected.of(1, "enforce", "sts-record-multiple", "tlsrpt-record-multiple"));
-        EXPECTED.put(RealnetDomain.NO_STS, Expected.of(1, "enforce", "sts-record-missing", "enforce-without-tlsrpt"));
-        EXPECTED.put(RealnetDomain.NO_ID, Expected.of(1, "enforce", "sts-record-invalid", "enforce-without-tlsrpt"));
-        EXPECTED.put(RealnetDomain.BAD_ID, Expected.of(1, "enforce", "sts-record-invalid", "tlsrpt-no-supported-rua"));
-        EXPECTED.put(RealnetDomain.NXDOMAIN, Expected.of(1, null, "sts-record-missing", "policy-host-not-found",
+        EXPECTED.put(RealnetDomain.EXAMPLE, Expected.of(0, "enforce", "enforce", "ok"));
+        EXPECTED.put(RealnetDomain.TESTING, Expected.of(0, "testing", "testing", "mode-testing", "ok"));
+        EXPECTED.put(RealnetDomain.NONE_MODE, Expected.of(0, "none", "none", "tlsrpt-record-missing", "mode-none"));
+        EXPECTED.put(RealnetDomain.CRLF, Expected.of(1, "enforce", "enforce", "enforce-without-tlsrpt"));
+        EXPECTED.put(RealnetDomain.SPLIT_TXT, Expected.of(0, "enforce", "enforce", "ok"));
+        EXPECTED.put(RealnetDomain.MIXED_TXT, Expected.of(0, "enforce", "enforce", "ok"));
+        EXPECTED.put(RealnetDomain.CNAME_STS, Expected.of(0, "enforce", "enforce", "ok"));
+        // The check fetches the policy even when the record is wrong, to report every problem at once;
+        // senders never get that far, so they apply none.
+        EXPECTED.put(RealnetDomain.TWO_STS, Expected.of(1, "none", "enforce",
+                "sts-record-multiple", "tlsrpt-record-multiple"));
+        EXPECTED.put(RealnetDomain.NO_STS, Expected.of(1, "none", "enforce",
+                "sts-record-missing", "enforce-without-tlsrpt"));
+        EXPECTED.put(RealnetDomain.NO_ID, Expected.of(1, "none", "enforce",
+                "sts-record-invalid", "enforce-without-tlsrpt"));
+        EXPECTED.put(RealnetDomain.BAD_ID, Expected.of(1, "none", "enforce",
+                "sts-record-invalid", "tlsrpt-no-supported-rua"));
+        EXPECTED.put(RealnetDomain.NXDOMAIN, Expected.of(1, "none", null, "sts-record-missing", "policy-host-not-found",
                 "mx-no-domain"));
-        EXPECTED.put(RealnetDomain.NO_POLICY_HOST, Expected.of(1, null, "policy-host-not-found"));
-        EXPECTED.put(RealnetDomain.REDIRECT, Expected.of(1, null, "policy-redirect"));
-        EXPECTED.put(RealnetDomain.WRONG_CTYPE, Expected.of(1, null, "policy-content-type"));
-        EXPECTED.put(RealnetDomain.OVERSIZED, Expected.of(1, null, "policy-too-large"));
-        EXPECTED.put(RealnetDomain.HTTP404, Expected.of(1, null, "policy-http-status"));
-        EXPECTED.put(RealnetDomain.HTTP_ONLY, Expected.of(1, null, "policy-http-only"));
-        EXPECTED.put(RealnetDomain.EXPIRED_CERT, Expected.of(1, null, "policy-cert-expired", "mx-cert-expired"));
-        EXPECTED.put(RealnetDomain.WRONG_CERT, Expected.of(1, null, "policy-cert-host-mismatch", "mx-cert-host-mismatch"));
-        EXPECTED.put(RealnetDomain.SELFSIGNED, Expected.of(1, null, "policy-cert-untrusted", "mx-cert-untrusted"));
-        EXPECTED.put(RealnetDomain.NOCHAIN, Expected.of(1, null, "policy-cert-untrusted"));
-        EXPECTED.put(RealnetDomain.BAD_POLICY, Expected.of(1, null, "policy-invalid"));
+        EXPECTED.put(RealnetDomain.NO_POLICY_HOST, Expected.of(1, "none", null, "policy-host-not-found"));
+        EXPECTED.put(RealnetDomain.REDIRECT, Expected.of(1, "none", null, "policy-redirect"));
+        EXPECTED.put(RealnetDomain.WRONG_CTYPE, Expected.of(1, "none", null, "policy-content-type"));
+        EXPECTED.put(RealnetDomain.OVERSIZED, Expected.of(1, "none", null, "policy-too-large"));
+        EXPECTED.put(RealnetDomain.HTTP404, Expected.of(1, "none", null, "policy-http-status"));
+        EXPECTED.put(RealnetDomain.HTTP_ONLY, Expected.of(1, "none", null, "policy-http-only"));
+        EXPECTED.put(RealnetDomain.EXPIRED_CERT, Expected.of(1, "none", null,
+                "policy-cert-expired", "mx-cert-expired"));
+        EXPECTED.put(RealnetDomain.WRONG_CERT, Expected.of(1, "none", null,
+                "policy-cert-host-mismatch", "mx-cert-host-mismatch"));
+        EXPECTED.put(RealnetDomain.SELFSIGNED, Expected.of(1, "none", null,
+                "policy-cert-untrusted", "mx-cert-untrusted"));
+        EXPECTED.put(RealnetDomain.NOCHAIN, Expected.of(1, "none", null, "policy-cert-untrusted"));
+        EXPECTED.put(RealnetDomain.BAD_POLICY, Expected.of(1, "none", null, "policy-invalid"));
         // Postfix has no certificate for mail.mx-mismatch.test: its default one names mx1.example.test.
-        EXPECTED.put(RealnetDomain.MX_MISMATCH, Expected.of(1, "enforce", "mx-not-in-policy", "mx-pattern-unused",
+        EXPECTED.put(RealnetDomain.MX_MISMATCH, Expected.of(1, "enforce", "enforce",
+                "mx-not-in-policy", "mx-pattern-unused",
                 "mx-cert-host-mismatch", "enforce-without-tlsrpt"));
     }
 
@@ -123,7 +133,7 @@ class CheckRealnetIT {
 
     @ParameterizedTest(name = "mtasts check {0}")
     @EnumSource(RealnetDomain.class)
-    @DisplayName("mtasts check against the real servers: the finding codes per domain")
+    @DisplayName("mtasts check against the real servers: what senders apply and the finding codes per domain")
     void checksEachDomain(RealnetDomain d) {
         List<String> args = new ArrayList<>(List.of("check", d.domain().ascii(), "--json"));
         args.addAll(options());
@@ -139,8 +149,10 @@ class CheckRealnetIT {
         }
         JsonNode policy = doc.get("policy");
         String mode = policy == null || policy.isNull() ? null : policy.get("mode").asString();
-        Expected actual = new Expected(exit, mode, codes);
-        System.out.println("mtasts check " + d + ": exit " + exit + ", policy " + mode + ", " + codes);
+        String senders = doc.get("senders").get("apply").asString();
+        Expected actual = new Expected(exit, senders, mode, codes);
+        System.out.println("mtasts check " + d + ": exit " + exit + ", senders apply " + senders + ", policy " + mode
+                + ", " + codes);
         assertThat(doc.get("domain").asString()).isEqualTo(d.domain().ascii());
         assertThat(actual).as("%s\n%s\n%s", d, out, err).isEqualTo(EXPECTED.get(d));
         assertThat(err.toString()).as("stderr").isEmpty();

@@ -2,7 +2,6 @@ package org.mtasts.tlsrpt;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -14,7 +13,7 @@ import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.core.sym.PropertyNameMatcher;
-import tools.jackson.core.util.Named;
+import org.mtasts.tlsrpt.ReportKey.ReportObject;
 
 /**
  * Internal: walks the tokens of one report (RFC 8460 §4.4) and hands the pieces to a visitor. Never
@@ -22,18 +21,15 @@ import tools.jackson.core.util.Named;
  * constant memory. Every tolerated deviation becomes a warning with its JSON path; anything that
  * leaves the report without meaning becomes a {@link ReportFailure}.
  *
+ * <p>Each object is read by one method with the same shape: {@link #nextMember} gives the {@link
+ * ReportKey} of each member, {@link #isFirst} skips members unknown to the object and repeats (and
+ * warns about placeholder names), and a switch on the RFC key the member is read as handles it.
+ *
  * <p>One instance per read; not thread-safe.
  */
 final class ReportParser {
     /** The largest integer every I-JSON reader represents exactly (RFC 7493 §2.2). */
     private static final long MAX_EXACT = (1L << 53) - 1;
-
-    // Member bits, per object, for duplicate detection (RFC 7493 §2.3: first one counts).
-    private static final int ORGANIZATION = 1;
-    private static final int DATE_RANGE = 2;
-    private static final int CONTACT = 4;
-    private static final int REPORT_ID = 8;
-    private static final int POLICIES = 16;
 
     private final JsonParser p;
     private final Warnings warnings;
@@ -117,43 +113,21 @@ final class ReportParser {
         String contact = null;
         String reportId = null;
         int seen = 0;
-        for (int m = nextMember(); m != END; m = nextMember()) {
-            String name = m >= 0 ? NAMES.get(m) : p.currentName();
-            int bit;
-            switch (m) {
-                case M_ORGANIZATION_NAME:
-                    bit = ORGANIZATION;
-                    break;
-                case M_DATE_RANGE:
-                    bit = DATE_RANGE;
-                    break;
-                case M_CONTACT_INFO:
-                    bit = CONTACT;
-                    break;
-                case M_REPORT_ID:
-                    bit = REPORT_ID;
-                    break;
-                case M_POLICIES:
-                    bit = POLICIES;
-                    break;
-                default:
-                    unknownMember(name);
-                    continue;
-            }
-            if ((seen & bit) != 0) {
-                duplicateMember(name);
+        for (ReportKey key = nextMember(); key != null; key = nextMember()) {
+            String name = name(key);
+            if (!isFirst(key, name, ReportObject.REPORT, seen)) {
                 continue;
             }
-            seen |= bit;
+            seen |= key.bit;
             path.push(name);
-            switch (bit) {
-                case ORGANIZATION:
+            switch (key.readAs) {
+                case ORGANIZATION_NAME:
                     organization = requiredString(name);
                     break;
                 case DATE_RANGE:
                     range = dateRange();
                     break;
-                case CONTACT:
+                case CONTACT_INFO:
                     contact = optionalString(name);
                     if (contact != null && TlsReport.addressProblem(contact) != null) {
                         warn(ReportWarning.Kind.NOT_AN_ADDRESS, path.toString(), Texts.quote(contact) + " "
@@ -163,9 +137,11 @@ final class ReportParser {
                 case REPORT_ID:
                     reportId = requiredString(name);
                     break;
-                default:
+                case POLICIES:
                     policies();
                     break;
+                default:
+                    throw new AssertionError(key); // isFirst let through only the report's keys
             }
             path.pop();
         }
@@ -179,8 +155,8 @@ final class ReportParser {
         requireMember(organization != null, "organization-name");
         requireMember(range != null, "date-range");
         requireMember(reportId != null, "report-id");
-        requireMember((seen & POLICIES) != 0, "policies");
-        if ((seen & CONTACT) == 0) {
+        requireMember((seen & ReportKey.POLICIES.bit) != 0, "policies");
+        if ((seen & ReportKey.CONTACT_INFO.bit) == 0) {
             // RFC 8460 §4.4, §5.3: contact-info names the submitter; tolerated when missing.
             warn(ReportWarning.Kind.MISSING_MEMBER, path.member("contact-info"), "contact-info is missing");
         }
@@ -192,26 +168,27 @@ final class ReportParser {
         Instant start = null;
         Instant end = null;
         String endText = null;
-        for (int m = nextMember(); m != END; m = nextMember()) {
-            String name = m >= 0 ? NAMES.get(m) : p.currentName();
-            boolean isStart = name.equals("start-datetime");
-            if (!isStart && !name.equals("end-datetime")) {
-                unknownMember(name);
+        int seen = 0;
+        for (ReportKey key = nextMember(); key != null; key = nextMember()) {
+            String name = name(key);
+            if (!isFirst(key, name, ReportObject.DATE_RANGE, seen)) {
                 continue;
             }
-            if (isStart ? start != null : end != null) {
-                duplicateMember(name);
-                continue;
-            }
+            seen |= key.bit;
             path.push(name);
             String text = requiredString(name);
             Instant instant = dateTime(text);
             path.pop();
-            if (isStart) {
-                start = instant;
-            } else {
-                end = instant;
-                endText = text;
+            switch (key.readAs) {
+                case START_DATETIME:
+                    start = instant;
+                    break;
+                case END_DATETIME:
+                    end = instant;
+                    endText = text;
+                    break;
+                default:
+                    throw new AssertionError(key);
             }
         }
         requireMember(start != null, "start-datetime");
@@ -275,52 +252,36 @@ final class ReportParser {
 
     private void policyEntry(int index) {
         PolicyDetails policy = null;
-        boolean summarySeen = false;
         successCount = -1;
         failureCount = -1;
         entryDetails = 0;
         entryDetailSum = 0;
         entryDetailsPresent = false;
-        boolean detailsSeen = false;
-        for (int m = nextMember(); m != END; m = nextMember()) {
-            String name = m >= 0 ? NAMES.get(m) : p.currentName();
-            switch (m) {
-                case M_POLICY:
-                    if (policy != null) {
-                        duplicateMember(name);
-                        continue;
-                    }
-                    path.push(name);
+        int seen = 0;
+        for (ReportKey key = nextMember(); key != null; key = nextMember()) {
+            String name = name(key);
+            if (!isFirst(key, name, ReportObject.POLICY_RESULT, seen)) {
+                continue;
+            }
+            seen |= key.bit;
+            path.push(name);
+            switch (key.readAs) {
+                case POLICY:
                     policy = policy();
-                    path.pop();
                     break;
-                case M_SUMMARY:
-                    if (summarySeen) {
-                        duplicateMember(name);
-                        continue;
-                    }
-                    summarySeen = true;
-                    path.push(name);
+                case SUMMARY:
                     summary();
-                    path.pop();
                     break;
-                case M_FAILURE_DETAILS:
-                    if (detailsSeen) {
-                        duplicateMember(name);
-                        continue;
-                    }
-                    detailsSeen = true;
-                    path.push(name);
+                case FAILURE_DETAILS:
                     failureDetails(index);
-                    path.pop();
                     break;
                 default:
-                    unknownMember(name);
-                    break;
+                    throw new AssertionError(key);
             }
+            path.pop();
         }
         requireMember(policy != null, "policy");
-        requireMember(summarySeen, "summary");
+        requireMember((seen & ReportKey.SUMMARY.bit) != 0, "summary");
         long failures = failureCount;
         if (entryDetailsPresent && entryDetails > 0 && entryDetailSum != failures) {
             // RFC 8460 §4: failure types are not exclusive, so this is allowed.
@@ -340,56 +301,29 @@ final class ReportParser {
         String type = null;
         List<String> strings = null;
         String domain = null;
-        boolean domainSeen = false;
         List<String> mx = null;
-        for (int m = nextMember(); m != END; m = nextMember()) {
-            String name = m >= 0 ? NAMES.get(m) : p.currentName();
-            switch (m) {
-                case M_POLICY_TYPE:
-                    if (type != null) {
-                        duplicateMember(name);
-                        continue;
-                    }
-                    path.push(name);
+        int seen = 0;
+        for (ReportKey key = nextMember(); key != null; key = nextMember()) {
+            String name = name(key);
+            if (!isFirst(key, name, ReportObject.POLICY, seen)) {
+                continue;
+            }
+            seen |= key.bit;
+            path.push(name);
+            switch (key.readAs) {
+                case POLICY_TYPE:
                     type = requiredString(name);
-                    path.pop();
                     break;
-                case M_POLICY_STRING:
-                    if (strings != null) {
-                        duplicateMember(name);
-                        continue;
-                    }
-                    path.push(name);
+                case POLICY_STRING:
                     strings = stringArray(name);
-                    path.pop();
                     break;
-                case M_DOMAIN:
-                case M_POLICY_DOMAIN:
-                    if (domainSeen) {
-                        duplicateMember(name);
-                        continue;
-                    }
-                    domainSeen = true;
-                    if (name.equals("domain")) {
-                        placeholder(name, "policy-domain");
-                    }
-                    path.push(name);
+                case POLICY_DOMAIN:
                     domain = optionalString(name);
                     if (domain != null) {
                         checkDomain(domain);
                     }
-                    path.pop();
                     break;
-                case M_MX_HOST_PATTERN:
-                case M_MX_HOST:
-                    if (mx != null) {
-                        duplicateMember(name);
-                        continue;
-                    }
-                    if (name.equals("mx-host-pattern")) {
-                        placeholder(name, "mx-host");
-                    }
-                    path.push(name);
+                case MX_HOST:
                     mx = stringArray(name);
                     for (int i = 0; i < mx.size(); i++) {
                         String host = mx.get(i);
@@ -398,12 +332,11 @@ final class ReportParser {
                                     + " still carries the policy's \"mx:\" key; kept as received");
                         }
                     }
-                    path.pop();
                     break;
                 default:
-                    unknownMember(name);
-                    break;
+                    throw new AssertionError(key);
             }
+            path.pop();
         }
         requireMember(type != null, "policy-type");
         PolicyType policyType = PolicyType.fromToken(type);
@@ -411,7 +344,7 @@ final class ReportParser {
             warn(ReportWarning.Kind.UNKNOWN_POLICY_TYPE, path.member("policy-type"), Texts.quote(type)
                     + " is not one of tlsa, sts, no-policy-found; kept as received");
         }
-        if (!domainSeen) {
+        if ((seen & ReportKey.POLICY_DOMAIN.bit) == 0) {
             // INTEROP: sys4 tlsrpt-reporter and mail-auth's test data leave out policy-domain.
             warn(ReportWarning.Kind.MISSING_MEMBER, path.member("policy-domain"), "policy-domain is missing");
         }
@@ -581,7 +514,7 @@ final class ReportParser {
             // RFC 8460 §4.4: policy-domain is in A-labels.
             warn(ReportWarning.Kind.NOT_A_DOMAIN, path.toString(), Texts.quote(domain)
                     + " is not in A-labels; kept as received");
-        } else if (!isPlainLdhName(domain) && !DomainName.isValid(domain)) {
+        } else if (!DomainName.isValid(domain)) { // allocates nothing for an ASCII name
             warn(ReportWarning.Kind.NOT_A_DOMAIN, path.toString(), Texts.quote(domain)
                     + " is not a domain name; kept as received");
         } else {
@@ -589,50 +522,15 @@ final class ReportParser {
         }
     }
 
-    /**
-     * Returns true for a name that is certainly valid without an A-label: LDH labels of 1 to 63
-     * characters not starting or ending with a hyphen, at most 253 characters. Allocates nothing;
-     * anything else goes to {@link DomainName#isValid}, which knows A-labels.
-     */
-    static boolean isPlainLdhName(String name) {
-        int n = name.length();
-        if (n == 0 || n > DomainName.MAX_LENGTH) {
-            return false;
-        }
-        int labelStart = 0;
-        for (int i = 0; i <= n; i++) {
-            char c = i < n ? name.charAt(i) : '.';
-            if (c == '.') {
-                int length = i - labelStart;
-                if (length == 0 || length > DomainName.MAX_LABEL_LENGTH || name.charAt(i - 1) == '-'
-                        || (length >= 4 && name.charAt(labelStart + 2) == '-' && name.charAt(labelStart + 3) == '-')) {
-                    return false; // empty, long, hyphen at the end, or "??--" (an A-label: let DomainName decide)
-                }
-                labelStart = i + 1;
-            } else if (c == '-') {
-                if (i == labelStart) {
-                    return false;
-                }
-            } else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private void summary() {
         expectObject("summary");
-        for (int m = nextMember(); m != END; m = nextMember()) {
-            String name = m >= 0 ? NAMES.get(m) : p.currentName();
-            boolean success = name.equals("total-successful-session-count");
-            if (!success && !name.equals("total-failure-session-count")) {
-                unknownMember(name);
+        int seen = 0;
+        for (ReportKey key = nextMember(); key != null; key = nextMember()) {
+            String name = name(key);
+            if (!isFirst(key, name, ReportObject.SUMMARY, seen)) {
                 continue;
             }
-            if ((success ? successCount : failureCount) != -1) {
-                duplicateMember(name);
-                continue;
-            }
+            seen |= key.bit;
             path.push(name);
             long count = count();
             path.pop();
@@ -640,10 +538,15 @@ final class ReportParser {
                 warn(ReportWarning.Kind.NULL_VALUE, path.member(name), name + " is null; taken as 0");
                 count = 0;
             }
-            if (success) {
-                successCount = count;
-            } else {
-                failureCount = count;
+            switch (key.readAs) {
+                case TOTAL_SUCCESSFUL_SESSION_COUNT:
+                    successCount = count;
+                    break;
+                case TOTAL_FAILURE_SESSION_COUNT:
+                    failureCount = count;
+                    break;
+                default:
+                    throw new AssertionError(key);
             }
         }
         if (successCount == -1) {
@@ -703,92 +606,50 @@ final class ReportParser {
         String additional = null;
         String reason = null;
         int seen = 0;
-        for (int m = nextMember(); m != END; m = nextMember()) {
-            String name = m >= 0 ? NAMES.get(m) : p.currentName();
-            int bit;
-            switch (m) {
-                case M_RESULT_TYPE:
-                    bit = 1;
-                    break;
-                case M_IP_ADDRESS:
-                case M_SENDING_MTA_IP:
-                    bit = 2;
-                    break;
-                case M_RECEIVING_MX_HOSTNAME:
-                    bit = 4;
-                    break;
-                case M_RECEIVING_MX_HELO:
-                    bit = 8;
-                    break;
-                case M_RECEIVING_IP:
-                    bit = 16;
-                    break;
-                case M_FAILED_SESSION_COUNT:
-                    bit = 32;
-                    break;
-                case M_ADDITIONAL_INFO_URI:
-                case M_ADDITIONAL_INFORMATION:
-                    bit = 64;
-                    break;
-                case M_FAILURE_ERROR_CODE:
-                case M_FAILURE_REASON_CODE:
-                    bit = 128;
-                    break;
-                default:
-                    unknownMember(name);
-                    continue;
-            }
-            if ((seen & bit) != 0) {
-                duplicateMember(name);
+        for (ReportKey key = nextMember(); key != null; key = nextMember()) {
+            String name = name(key);
+            if (!isFirst(key, name, ReportObject.FAILURE_DETAILS, seen)) {
                 continue;
             }
-            seen |= bit;
-            if (name.equals("ip-address")) {
-                placeholder(name, "sending-mta-ip");
-            } else if (name.equals("additional-info-uri")) {
-                // INTEROP: the RFC 8460 §4.4 schema's placeholder name, found in hand-made reports.
-                placeholder(name, "additional-information");
-            } else if (name.equals("failure-error-code")) {
-                // INTEROP: the drafts' name, still in a processor written by an RFC author (2018).
-                warn(ReportWarning.Kind.DRAFT_NAME, path.member(name),
-                        "failure-error-code is the drafts' name; read as failure-reason-code");
-            }
+            seen |= key.bit;
             path.push(name);
-            switch (bit) {
-                case 1:
+            switch (key.readAs) {
+                case RESULT_TYPE:
                     resultType = requiredString(name);
                     break;
-                case 2:
+                case SENDING_MTA_IP:
                     sendingIp = optionalString(name);
                     checkIp(sendingIp);
                     break;
-                case 4:
+                case RECEIVING_MX_HOSTNAME:
                     mxHostname = optionalString(name);
                     break;
-                case 8:
+                case RECEIVING_MX_HELO:
                     mxHelo = optionalString(name);
                     break;
-                case 16:
+                case RECEIVING_IP:
                     receivingIp = optionalString(name);
                     checkIp(receivingIp);
                     break;
-                case 32:
+                case FAILED_SESSION_COUNT:
                     count = count();
                     if (count < 0) {
                         warn(ReportWarning.Kind.NULL_VALUE, path.toString(), "failed-session-count is null; taken as 0");
                         count = 0;
                     }
                     break;
-                case 64:
+                case ADDITIONAL_INFORMATION:
                     additional = optionalString(name);
                     if (additional != null && FailureDetails.uriProblem(additional) != null) {
                         warn(ReportWarning.Kind.NOT_A_URI, path.toString(), Texts.quote(additional)
                                 + " is not a URI (" + FailureDetails.uriProblem(additional) + "); kept as received");
                     }
                     break;
-                default:
+                case FAILURE_REASON_CODE:
                     reason = optionalString(name);
                     break;
+                default:
+                    throw new AssertionError(key);
             }
             path.pop();
         }
@@ -798,11 +659,11 @@ final class ReportParser {
             warn(ReportWarning.Kind.UNREGISTERED_RESULT_TYPE, path.member("result-type"), Texts.quote(resultType)
                     + " is not in the IANA registry of result types; kept as received");
         }
-        if ((seen & 2) == 0) {
+        if ((seen & ReportKey.SENDING_MTA_IP.bit) == 0) {
             // INTEROP: Mail.ru and Microsoft (policy fetch errors) leave out the addresses.
             warn(ReportWarning.Kind.ABSENT_MEMBER, path.member("sending-mta-ip"), "sending-mta-ip is absent");
         }
-        if ((seen & 4) == 0) {
+        if ((seen & ReportKey.RECEIVING_MX_HOSTNAME.bit) == 0) {
             warn(ReportWarning.Kind.ABSENT_MEMBER, path.member("receiving-mx-hostname"),
                     "receiving-mx-hostname is absent");
         }
@@ -815,73 +676,63 @@ final class ReportParser {
     }
 
     /**
-     * Returns the index in {@link #NAMES} of the next member, {@link #UNKNOWN} for another name, or
-     * {@link #END} at the end of the object. Jackson matches the name on its raw bytes.
+     * Returns the key of the next member, {@link ReportKey#OTHER} for a name the reader does not
+     * know, or null at the end of the object. Jackson matches the name on its raw bytes.
      */
-    private int nextMember() {
+    private @Nullable ReportKey nextMember() {
         int match = p.nextNameMatch(names);
         if (match >= 0) {
-            return match;
+            return ReportKey.MATCHED[match];
         }
         if (match == PropertyNameMatcher.MATCH_END_OBJECT) {
-            return END;
+            return null;
         }
         if (match == PropertyNameMatcher.MATCH_UNKNOWN_NAME) {
-            return UNKNOWN;
+            return ReportKey.OTHER;
         }
         throw fail(ReportError.Kind.MALFORMED_JSON, "expected a member name, found " + describe(p.currentToken()));
     }
 
-    // Indexes into NAMES, as nextMember() returns them.
-    private static final int M_ORGANIZATION_NAME = 0;
-    private static final int M_DATE_RANGE = 1;
-    private static final int M_CONTACT_INFO = 2;
-    private static final int M_REPORT_ID = 3;
-    private static final int M_POLICIES = 4;
-    private static final int M_START_DATETIME = 5;
-    private static final int M_END_DATETIME = 6;
-    private static final int M_POLICY = 7;
-    private static final int M_SUMMARY = 8;
-    private static final int M_FAILURE_DETAILS = 9;
-    private static final int M_POLICY_TYPE = 10;
-    private static final int M_POLICY_STRING = 11;
-    private static final int M_POLICY_DOMAIN = 12;
-    private static final int M_DOMAIN = 13;
-    private static final int M_MX_HOST = 14;
-    private static final int M_MX_HOST_PATTERN = 15;
-    private static final int M_TOTAL_SUCCESSFUL_SESSION_COUNT = 16;
-    private static final int M_TOTAL_FAILURE_SESSION_COUNT = 17;
-    private static final int M_RESULT_TYPE = 18;
-    private static final int M_SENDING_MTA_IP = 19;
-    private static final int M_IP_ADDRESS = 20;
-    private static final int M_RECEIVING_MX_HOSTNAME = 21;
-    private static final int M_RECEIVING_MX_HELO = 22;
-    private static final int M_RECEIVING_IP = 23;
-    private static final int M_FAILED_SESSION_COUNT = 24;
-    private static final int M_ADDITIONAL_INFORMATION = 25;
-    private static final int M_ADDITIONAL_INFO_URI = 26;
-    private static final int M_FAILURE_REASON_CODE = 27;
-    private static final int M_FAILURE_ERROR_CODE = 28;
-    /** nextMember(): the end of the object. */
-    private static final int END = -100;
-    /** nextMember(): a name not in NAMES ({@code p.currentName()} has it). */
-    private static final int UNKNOWN = -101;
+    /** Returns the member's name as it appears in the report. */
+    private String name(ReportKey key) {
+        return key == ReportKey.OTHER ? p.currentName() : key.jsonName;
+    }
 
-    /** Every member name the reader knows, matched by Jackson on the raw bytes (no lookup per name). */
-    static final List<String> NAMES = List.of("organization-name", "date-range", "contact-info", "report-id",
-            "policies", "start-datetime", "end-datetime", "policy", "summary", "failure-details", "policy-type",
-            "policy-string", "policy-domain", "domain", "mx-host", "mx-host-pattern", "total-successful-session-count",
-            "total-failure-session-count", "result-type", "sending-mta-ip", "ip-address", "receiving-mx-hostname",
-            "receiving-mx-helo", "receiving-ip", "failed-session-count", "additional-information",
-            "additional-info-uri", "failure-reason-code", "failure-error-code");
-
-    /** Returns the matcher for {@link #NAMES}, made once per factory. */
-    static PropertyNameMatcher matcher(JsonFactory factory) {
-        List<Named> named = new ArrayList<>(NAMES.size());
-        for (String n : NAMES) {
-            named.add(Named.fromString(n));
+    /**
+     * Returns whether the member is to be read: a key of this object that it has not shown yet
+     * ({@code seen} holds the bits of those it has). Otherwise warns and skips the value: an
+     * unknown member, or a repeat, of which the first counts (RFC 7493 §2.3). A placeholder or
+     * draft name to be read as an RFC key is warned about here too.
+     */
+    private boolean isFirst(ReportKey key, String name, ReportObject object, int seen) {
+        if (key.object != object) {
+            unknownMember(name);
+            return false;
         }
-        return factory.constructNameMatcher(named, true);
+        if ((seen & key.bit) != 0) {
+            duplicateMember(name);
+            return false;
+        }
+        if (key.alias != ReportKey.Alias.NONE) {
+            warnAlias(key, name);
+        }
+        return true;
+    }
+
+    /** Warns that a placeholder or draft name is read as the RFC key it stands for. */
+    private void warnAlias(ReportKey key, String name) {
+        if (key.alias == ReportKey.Alias.PLACEHOLDER) {
+            warn(ReportWarning.Kind.PLACEHOLDER_NAME, path.member(name), name
+                    + " is the RFC 8460 schema's placeholder name; read as " + key.readAs.jsonName);
+        } else {
+            warn(ReportWarning.Kind.DRAFT_NAME, path.member(name), name + " is the drafts' name; read as "
+                    + key.readAs.jsonName);
+        }
+    }
+
+    /** Returns the matcher for the names of {@link ReportKey}, made once per factory. */
+    static PropertyNameMatcher matcher(JsonFactory factory) {
+        return ReportKey.matcher(factory);
     }
 
     /** Returns the result type, reusing the previous one when the token repeats (it usually does). */
@@ -1007,11 +858,6 @@ final class ReportParser {
         if (t != JsonToken.START_OBJECT) {
             throw fail(ReportError.Kind.WRONG_TYPE, what + " must be an object, not " + describe(t));
         }
-    }
-
-    private void placeholder(String name, String real) {
-        warn(ReportWarning.Kind.PLACEHOLDER_NAME, path.member(name), name
-                + " is the RFC 8460 schema's placeholder name; read as " + real);
     }
 
     private void unknownMember(String name) {

@@ -1,41 +1,25 @@
 package org.mtasts.tlsrpt;
 
-/** Helpers for messages: nothing read from the network reaches a message unescaped. */
+import org.mtasts.core.SafeText;
+
+/**
+ * The module's bounds for {@link SafeText}, whose one rule every message follows: nothing read
+ * from the network reaches a message unescaped.
+ */
 final class Texts {
     /** The longest excerpt of a received value quoted in a message. */
     static final int MAX_QUOTED = 120;
 
     private Texts() {}
 
-    /**
-     * Returns the text in single quotes with control characters, backslashes and anything outside
-     * printable ASCII escaped as {@code \\uXXXX}, cut to {@link #MAX_QUOTED} characters: safe for a
-     * log line (no log injection, no terminal escapes).
-     */
+    /** Returns {@link SafeText#quote(CharSequence, int)} of the text, cut to {@link #MAX_QUOTED}. */
     static String quote(CharSequence text) {
-        return "'" + printable(text, MAX_QUOTED) + "'";
+        return SafeText.quote(text, MAX_QUOTED);
     }
 
-    /** Returns the text escaped as in {@link #quote}, cut to {@code max} characters, without quotes. */
+    /** Returns {@link SafeText#escape(CharSequence, int)} of the text, without quotes. */
     static String printable(CharSequence text, int max) {
-        StringBuilder out = new StringBuilder(Math.min(text.length(), max) + 8);
-        for (int i = 0; i < text.length(); i++) {
-            if (out.length() >= max) {
-                out.append("...");
-                break;
-            }
-            char c = text.charAt(i);
-            if (c >= 0x20 && c < 0x7F && c != '\\' && c != '\'') {
-                out.append(c);
-            } else if (c == '\\') {
-                out.append("\\\\");
-            } else if (c == '\'') {
-                out.append("\\'");
-            } else {
-                out.append(String.format("\\u%04x", (int) c));
-            }
-        }
-        return out.toString();
+        return SafeText.escape(text, max);
     }
 
     /** Returns whether a JSON member name can be written as {@code .name} in a path. */
@@ -53,11 +37,11 @@ final class Texts {
         return true;
     }
 
-    /** Appends {@code .name} or {@code ['name']} to a JSON path. */
+    /** Appends {@code .name} or {@code ['name']} (quoted by {@link SafeText#quote}) to a JSON path. */
     static StringBuilder appendMember(StringBuilder path, String name) {
         if (isSimpleName(name)) {
             return path.append('.').append(name);
         }
-        return path.append("['").append(printable(name, MAX_QUOTED)).append("']");
+        return path.append('[').append(SafeText.quote(name, MAX_QUOTED)).append(']');
     }
 }

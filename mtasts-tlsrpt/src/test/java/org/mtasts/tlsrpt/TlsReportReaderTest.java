@@ -2,6 +2,7 @@ package org.mtasts.tlsrpt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 import static org.mtasts.tlsrpt.Reports.detail;
 import static org.mtasts.tlsrpt.Reports.gzip;
 import static org.mtasts.tlsrpt.Reports.stsEntry;
@@ -267,6 +268,55 @@ class TlsReportReaderTest {
                 + "{\"x\":[1,2]},"));
         assertThat(r.orElseThrow().reportId()).isEqualTo("r1");
         assertThat(onlyWarning(r, ReportWarning.Kind.DUPLICATE_MEMBER).path()).isEqualTo("$.report-id");
+    }
+
+    static Stream<Arguments> keysOfEachObject() {
+        String entry = "$.policies[0].";
+        String detail = entry + "failure-details[0].";
+        return Stream.of(
+                arguments("the report", "\"report-id\":\"r1\",", "\"organization-name\":\"Other\",\"start-datetime\":\"x\",",
+                        List.of("DUPLICATE_MEMBER $.organization-name", "UNKNOWN_MEMBER $.start-datetime")),
+                arguments("date-range", "\"start-datetime\":\"2024-02-25T00:00:00Z\",",
+                        "\"start-datetime\":\"1999-01-01T00:00:00Z\",\"policies\":[],",
+                        List.of("DUPLICATE_MEMBER $.date-range.start-datetime", "UNKNOWN_MEMBER $.date-range.policies")),
+                arguments("a policies element", "\"total-failure-session-count\":1},", "\"summary\":{},\"result-type\":\"x\",",
+                        List.of("DUPLICATE_MEMBER " + entry + "summary", "UNKNOWN_MEMBER " + entry + "result-type")),
+                arguments("policy", "\"policy-type\":\"sts\",", "\"policy-type\":\"tlsa\",\"domain\":\"x.example\",\"summary\":1,",
+                        List.of("DUPLICATE_MEMBER " + entry + "policy.policy-type", "PLACEHOLDER_NAME " + entry + "policy.domain",
+                                "UNKNOWN_MEMBER " + entry + "policy.summary",
+                                "DUPLICATE_MEMBER " + entry + "policy.policy-domain")),
+                arguments("summary", "\"total-successful-session-count\":10,",
+                        "\"total-successful-session-count\":99,\"failed-session-count\":1,",
+                        List.of("DUPLICATE_MEMBER " + entry + "summary.total-successful-session-count",
+                                "UNKNOWN_MEMBER " + entry + "summary.failed-session-count")),
+                arguments("a failure-details element", "{\"result-type\":\"certificate-expired\",",
+                        "\"ip-address\":\"192.0.2.9\",\"failure-error-code\":\"a\",\"failure-reason-code\":\"b\",\"policy\":{},",
+                        List.of("PLACEHOLDER_NAME " + detail + "ip-address", "DRAFT_NAME " + detail + "failure-error-code",
+                                "DUPLICATE_MEMBER " + detail + "failure-reason-code", "UNKNOWN_MEMBER " + detail + "policy",
+                                "DUPLICATE_MEMBER " + detail + "sending-mta-ip")));
+    }
+
+    @ParameterizedTest(name = "RFC 7493 §2.3, RFC 8460 §4.4: {0} reads its own keys once, and only those")
+    @MethodSource("keysOfEachObject")
+    void eachObjectReadsItsOwnKeysOnce(String object, String after, String inserted, List<String> expected) {
+        String json = Reports.clean();
+        assertThat(json).contains(after);
+        ReadResult r = read(json.replace(after, after + inserted));
+        TlsReport report = r.orElseThrow();
+        assertThat(r.warnings()).filteredOn(w -> w.kind() == ReportWarning.Kind.DUPLICATE_MEMBER
+                || w.kind() == ReportWarning.Kind.UNKNOWN_MEMBER || w.kind() == ReportWarning.Kind.PLACEHOLDER_NAME
+                || w.kind() == ReportWarning.Kind.DRAFT_NAME)
+                .extracting(w -> w.kind() + " " + w.path()).containsExactlyElementsOf(expected);
+        // The first occurrence of each key counts, under whichever name it came.
+        PolicyResult p = report.policies().get(0);
+        assertThat(report.organizationName()).isEqualTo("Example");
+        assertThat(report.dateRange().start()).isEqualTo(Instant.parse("2024-02-25T00:00:00Z"));
+        assertThat(p.policy().policyType()).isEqualTo(PolicyType.STS);
+        assertThat(p.policy().policyDomain()).isEqualTo(object.equals("policy") ? "x.example" : "example.com");
+        assertThat(p.summary()).isEqualTo(new Summary(10, 1));
+        FailureDetails d = p.failureDetails().get(0);
+        assertThat(d.sendingMtaIp()).isEqualTo(object.startsWith("a failure") ? "192.0.2.9" : "192.0.2.1");
+        assertThat(d.failureReasonCode()).isEqualTo(object.startsWith("a failure") ? "a" : null);
     }
 
     @Test

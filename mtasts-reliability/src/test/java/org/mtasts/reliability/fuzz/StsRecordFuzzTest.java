@@ -37,6 +37,12 @@ class StsRecordFuzzTest {
         if (discovery instanceof Discovery.Invalid<StsRecord> invalid) {
             Messages.requireSafe("RecordSelection.sts", invalid.error().toString());
         }
+        if (discovery instanceof Discovery.Found<StsRecord> found) {
+            found.warnings().forEach(w -> Messages.requireSafe("RecordSelection.sts warning", w.toString()));
+        }
+        if (discovery instanceof Discovery.Absent<StsRecord> absent) {
+            Messages.requireSafe("RecordSelection.sts absent", absent.detail());
+        }
         if (discovery.kind() == null) {
             throw new AssertionError("no kind");
         }

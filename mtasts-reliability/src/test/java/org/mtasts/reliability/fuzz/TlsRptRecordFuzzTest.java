@@ -46,5 +46,11 @@ class TlsRptRecordFuzzTest {
         if (discovery instanceof Discovery.Invalid<TlsRptRecord> invalid) {
             Messages.requireSafe("RecordSelection.tlsRpt", invalid.error().toString());
         }
+        if (discovery instanceof Discovery.Found<TlsRptRecord> found) {
+            found.warnings().forEach(w -> Messages.requireSafe("RecordSelection.tlsRpt warning", w.toString()));
+        }
+        if (discovery instanceof Discovery.Absent<TlsRptRecord> absent) {
+            Messages.requireSafe("RecordSelection.tlsRpt absent", absent.detail());
+        }
     }
 }

@@ -1,9 +1,9 @@
 package org.mtasts.tlsrpt.mail;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,9 +31,6 @@ import org.mtasts.tlsrpt.ReportError;
 import org.mtasts.tlsrpt.ReportWarning;
 import org.mtasts.tlsrpt.TlsReport;
 import org.mtasts.tlsrpt.TlsReportReader;
-import org.mtasts.tlsrpt.internal.BoundedInput;
-import org.mtasts.tlsrpt.internal.BoundedInput.LimitExceeded;
-import org.mtasts.tlsrpt.internal.BoundedInput.SourceFailure;
 
 /**
  * Takes a received TLS report message apart (RFC 8460 §5.3) with Apache James Mime4j: {@code
@@ -72,6 +69,9 @@ public final class ReportMessageReader {
 
     private static final int MAX_DEPTH = 8;
 
+    /** The most bytes one Java array can hold on common JVMs. */
+    private static final int MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
+
     private final TlsReportReader reportReader;
     private final long maxMessageBytes;
 
@@ -97,11 +97,11 @@ public final class ReportMessageReader {
      * @return the report, or why there is none
      */
     public MessageReadResult read(byte[] message) {
-        try {
-            return read(new java.io.ByteArrayInputStream(message));
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading from a byte array cannot fail", e);
+        Objects.requireNonNull(message, "message");
+        if (message.length > maxMessageBytes) {
+            return tooLarge(maxMessageBytes);
         }
+        return parse(message);
     }
 
     /**
@@ -118,16 +118,34 @@ public final class ReportMessageReader {
     }
 
     /**
-     * Reads a message from a stream (not closed).
+     * Reads a message from a stream (not closed). The message is read into memory first, at most
+     * {@link Builder#maxMessageBytes} bytes, and then taken apart.
      *
      * @param in the RFC 5322 message
      * @return the report, or why there is none
-     * @throws IOException if reading the stream fails
+     * @throws IOException if reading the stream fails (the stream's own exception)
      */
     public MessageReadResult read(InputStream in) throws IOException {
         Objects.requireNonNull(in, "in");
-        BoundedInput limited = new BoundedInput(in, maxMessageBytes, true,
-                "the message has more than " + maxMessageBytes + " bytes (ReportMessageReader.Builder.maxMessageBytes)");
+        // Reading the whole message before Mime4j sees it keeps the two kinds of IOException apart:
+        // here only the caller's stream fails, and on the bytes only Mime4j does.
+        int cap = (int) Math.min(maxMessageBytes + 1, MAX_ARRAY_BYTES);
+        byte[] message = in.readNBytes(cap);
+        if (message.length > maxMessageBytes) {
+            return tooLarge(maxMessageBytes);
+        }
+        if (message.length == cap && in.read() >= 0) {
+            return tooLarge(cap); // maxMessageBytes is above what one Java array holds
+        }
+        return parse(message);
+    }
+
+    private static MessageReadResult tooLarge(long limit) {
+        return invalid(ReportError.Kind.LIMIT_EXCEEDED, "$", "the message has more than " + limit
+                + " bytes (ReportMessageReader.Builder.maxMessageBytes)", List.of(), List.of());
+    }
+
+    private MessageReadResult parse(byte[] bytes) {
         Message message;
         try {
             DefaultMessageBuilder builder = new DefaultMessageBuilder();
@@ -139,25 +157,17 @@ public final class ReportMessageReader {
                     .setStrictParsing(false)
                     .build());
             builder.setDecodeMonitor(DecodeMonitor.SILENT);
-            message = builder.parseMessage(limited);
-        } catch (SourceFailure e) {
-            throw e.original;
-        } catch (LimitExceeded e) {
-            return invalid(ReportError.Kind.LIMIT_EXCEEDED, "$", e.getMessage(), List.of(), List.of());
+            message = builder.parseMessage(new ByteArrayInputStream(bytes));
         } catch (IOException | RuntimeException e) {
-            Throwable source = causeOfType(e, SourceFailure.class);
-            if (source != null) {
-                throw ((SourceFailure) source).original;
-            }
-            if (causeOfType(e, LimitExceeded.class) != null) {
-                return invalid(ReportError.Kind.LIMIT_EXCEEDED, "$", "the message has more than " + maxMessageBytes
-                        + " bytes (ReportMessageReader.Builder.maxMessageBytes)", List.of(), List.of());
-            }
             return invalid(ReportError.Kind.NO_REPORT, "$", "the message cannot be parsed: "
                     + printable(String.valueOf(e.getMessage())), List.of(), List.of());
         }
         try {
             return read(message);
+        } catch (IOException e) {
+            // Mime4j keeps the parsed bodies in memory: reading them fails only on a broken encoding.
+            return invalid(ReportError.Kind.NO_REPORT, "$", "the report part cannot be read: "
+                    + printable(String.valueOf(e.getMessage())), List.of(), headersOf(message));
         } finally {
             message.dispose();
         }
@@ -174,6 +184,10 @@ public final class ReportMessageReader {
         byte[] bytes;
         try (InputStream body = part.body.getInputStream()) {
             bytes = readAll(body);
+        }
+        if (bytes == null) {
+            return invalid(ReportError.Kind.LIMIT_EXCEEDED, "$", "the report part has more than " + maxMessageBytes
+                    + " bytes (ReportMessageReader.Builder.maxMessageBytes)", List.of(), headers);
         }
         ReadResult read = reportReader.read(bytes, part.fileName);
         List<ReportWarning> warnings = new ArrayList<>(read.warnings());
@@ -370,7 +384,8 @@ public final class ReportMessageReader {
         return d instanceof ParseResult.Valid<DomainName> v ? v.value() : null;
     }
 
-    private byte[] readAll(InputStream in) throws IOException {
+    /** Returns the part's bytes, or null when they are more than the message limit. */
+    private byte @Nullable [] readAll(InputStream in) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
         byte[] buffer = new byte[8192];
         long total = 0;
@@ -378,7 +393,7 @@ public final class ReportMessageReader {
         while ((n = in.read(buffer)) > 0) {
             total += n;
             if (total > maxMessageBytes) {
-                throw new LimitExceeded("the report part has more than " + maxMessageBytes + " bytes");
+                return null;
             }
             out.write(buffer, 0, n);
         }
@@ -392,15 +407,6 @@ public final class ReportMessageReader {
     /** Escapes what came from the network: nothing reaches a message raw ({@link SafeText}). */
     static String printable(String s) {
         return SafeText.escape(s);
-    }
-
-    private static @Nullable Throwable causeOfType(Throwable e, Class<?> type) {
-        for (Throwable c = e; c != null; c = c.getCause()) {
-            if (type.isInstance(c)) {
-                return c;
-            }
-        }
-        return null;
     }
 
     private static MessageReadResult invalid(ReportError.Kind kind, String path, String message,

@@ -1,4 +1,4 @@
-package org.mtasts.tlsrpt.internal;
+package org.mtasts.tlsrpt;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -7,13 +7,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * An input stream that counts the bytes read through it and fails with {@link LimitExceeded} past
- * a limit (gzip bombs, oversized messages), and, when it wraps the caller's own stream, marks that
+ * a limit (gzip bombs, oversized JSON texts), and, when it wraps the caller's own stream, marks that
  * stream's failures as {@link SourceFailure} so that they are rethrown unchanged rather than
  * reported as a bad report. Closing it leaves the wrapped stream open: the caller owns it.
  *
- * <p>Internal to mtasts-tlsrpt (the package is not exported). Not thread-safe; confine to one thread.
+ * <p>Package-private, so that it is no API on the class path either; {@link TlsReportReader} is its
+ * only user. Not thread-safe; confine to one thread.
  */
-public final class BoundedInput extends FilterInputStream {
+final class BoundedInput extends FilterInputStream {
     private final boolean source;
     private long limit;
     private @Nullable String message;
@@ -27,7 +28,7 @@ public final class BoundedInput extends FilterInputStream {
      * @param source whether {@code in} is the caller's stream (its failures become {@link SourceFailure})
      * @param message the message of the {@link LimitExceeded} thrown past the limit
      */
-    public BoundedInput(InputStream in, long limit, boolean source, @Nullable String message) {
+    BoundedInput(InputStream in, long limit, boolean source, @Nullable String message) {
         super(in);
         this.limit = limit;
         this.source = source;
@@ -41,7 +42,7 @@ public final class BoundedInput extends FilterInputStream {
      * @param newMessage the message past it
      * @throws LimitExceeded if already past the new limit
      */
-    public void limit(long newLimit, String newMessage) throws LimitExceeded {
+    void limit(long newLimit, String newMessage) throws LimitExceeded {
         this.limit = newLimit;
         this.message = newMessage;
         count(0);
@@ -100,10 +101,10 @@ public final class BoundedInput extends FilterInputStream {
     }
 
     /** A failure of the caller's own stream: to be rethrown as {@link #original}. */
-    public static final class SourceFailure extends IOException {
+    static final class SourceFailure extends IOException {
         private static final long serialVersionUID = 1L;
         /** The caller's exception. */
-        public final transient IOException original;
+        final transient IOException original;
 
         SourceFailure(IOException original) {
             super(original.getMessage(), original);
@@ -112,7 +113,7 @@ public final class BoundedInput extends FilterInputStream {
     }
 
     /** More bytes than the limit. */
-    public static final class LimitExceeded extends IOException {
+    static final class LimitExceeded extends IOException {
         private static final long serialVersionUID = 1L;
 
         /**
@@ -120,7 +121,7 @@ public final class BoundedInput extends FilterInputStream {
          *
          * @param message what was too large, and which setting limits it
          */
-        public LimitExceeded(String message) {
+        LimitExceeded(String message) {
             super(message);
         }
     }

@@ -1,2 +1,0 @@
-/** Machinery shared by the report and e-mail readers; not exported. */
-package org.mtasts.tlsrpt.internal;
