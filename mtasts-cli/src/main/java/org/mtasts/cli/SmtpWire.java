@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -71,6 +72,20 @@ final class SmtpWire {
                 throw new IOException("reply longer than " + MAX_REPLY_LINES + " lines");
             }
         }
+    }
+
+    /**
+     * Returns whether an EHLO reply offers an extension (RFC 5321 §4.1.1.1: a keyword per line,
+     * with optional parameters), such as {@code STARTTLS} (RFC 3207 §4).
+     */
+    static boolean offers(List<String> ehloReply, String keyword) {
+        for (String line : ehloReply) {
+            String extension = line.length() > 4 ? line.substring(4).trim().toUpperCase(Locale.ROOT) : "";
+            if (extension.equals(keyword) || extension.startsWith(keyword + " ")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String readLine(InputStream in) throws IOException {

@@ -11,7 +11,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import javax.net.ssl.SSLSocket;
 import org.jspecify.annotations.Nullable;
 import org.mtasts.core.DomainName;
@@ -127,14 +126,7 @@ public final class TlsProbe {
                 return new Result(Outcome.PROTOCOL_ERROR, List.of(), "", transcript,
                         "EHLO rejected: " + printable(ehlo.get(0)));
             }
-            boolean starttls = false;
-            for (String line : ehlo) {
-                String keyword = line.length() > 4 ? line.substring(4).trim().toUpperCase(Locale.ROOT) : "";
-                if (keyword.equals("STARTTLS") || keyword.startsWith("STARTTLS ")) {
-                    starttls = true;
-                }
-            }
-            if (!starttls) {
+            if (!SmtpWire.offers(ehlo, "STARTTLS")) {
                 quietQuit(out, in, transcript, deadline);
                 return new Result(Outcome.NO_STARTTLS, List.of(), "", transcript, "EHLO does not offer STARTTLS");
             }
