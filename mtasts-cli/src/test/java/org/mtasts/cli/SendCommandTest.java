@@ -61,7 +61,7 @@ class SendCommandTest {
     static void start() throws IOException {
         sandbox = MtaStsSandbox.builder()
                 .scenario(Scenario.GOOD, Scenario.MX_NOT_IN_POLICY, Scenario.EXPIRED_MX_CERT, Scenario.NO_STARTTLS,
-                        Scenario.TESTING_MODE)
+                        Scenario.TESTING_MODE, Scenario.NO_POLICY_HOST)
                 .domain(DomainSpec.of(NO_POLICY).mx(10, "mx1." + NO_POLICY))
                 .domain(testing(TESTING_EXPIRED, MxHost.of("mx1." + TESTING_EXPIRED).withCertificate(CertificateVariant.EXPIRED)))
                 .domain(testing(TESTING_PLAIN, MxHost.of("mx1." + TESTING_PLAIN).withoutStarttls()))
@@ -314,6 +314,22 @@ class SendCommandTest {
         SmtpSession session = nthSession(mx1, before + 1);
         assertThat(session.tls()).isTrue();
         assertThat(session.sni()).isEqualTo(mx1);
+    }
+
+    @Test
+    @DisplayName("RFC 8460 §4.3.2.2: a policy that cannot be fetched: delivered as without a policy, the session reports the fetch failure")
+    void policyFetchFailureIsReportedOnTheSession() {
+        Cli cli = sendJson(Scenario.NO_POLICY_HOST.domain());
+        assertThat(cli.exitCode()).as(cli.out()).isZero();
+        JsonNode doc = cli.json();
+        assertThat(doc.get("policy").isNull()).isTrue();
+        JsonNode attempt = doc.get("attempts").get(0);
+        assertThat(attempt.get("outcome").asString()).isEqualTo("delivered");
+        assertThat(attempt.get("result_type").asString()).isEqualTo("sts-policy-fetch-error");
+        Cli human = send(Scenario.NO_POLICY_HOST.domain());
+        assertThat(human.out()).contains("policy: none applies (policy-fetch-failed: ")
+                .contains("TLS-RPT: every session to this domain counts the failure sts-policy-fetch-error")
+                .contains("TLS-RPT: a failed session: sts-policy-fetch-error");
     }
 
     @Test
