@@ -56,6 +56,9 @@ record Addresses(DnsjavaResolver dns, Map<String, InetSocketAddress> connect) {
     List<InetAddress> lookup(String hostname) throws UnknownHostException {
         InetSocketAddress override = connect.get(hostname);
         if (override != null) {
+            if (override.isUnresolved()) {
+                throw new UnknownHostException("--connect " + hostname + ": " + override.getHostString() + " does not resolve");
+            }
             return List.of(override.getAddress());
         }
         ParseResult<DomainName> name = DomainName.parse(hostname);

@@ -200,13 +200,13 @@ final class Sender {
     private Report send(MtaSts sts, Mailbox from, Mailbox to, MailMessage message) {
         DomainName domain = to.domain();
         step("send " + from + " -> " + to + " (" + message.size() + " bytes)");
-        step("policy: looking up TXT " + domain.stsRecordName() + " and fetching https://" + domain.policyHost()
-                + HttpsPolicyFetcher.PATH);
+        step("policy: looking up TXT " + domain.stsRecordName() + " (and then the policy at https://" + domain.policyHost()
+                + HttpsPolicyFetcher.PATH + ")");
         PolicyResolution resolution = sts.resolve(domain);
         describe(resolution);
         if (resolution.policyUnknown()) {
-            step("not delivered: the policy of " + domain + " is unknown, so an MTA defers the message and tries again "
-                    + "later (it may not know whether the domain enforces MTA-STS)");
+            step("not delivered: the policy of " + domain + " is unknown (the lookup failed and nothing is cached); "
+                    + "RFC 8461 leaves the choice to the sender, and send defers, as a cautious MTA does: try again later");
             return new Report(domain, null, List.of(), false, true);
         }
         StsPolicy policy = resolution.policyToApply().orElse(null);
@@ -368,7 +368,8 @@ final class Sender {
         String problem = "";
         List<InetSocketAddress> tried = where.addresses().subList(0, Math.min(MAX_ADDRESSES, where.addresses().size()));
         for (InetSocketAddress address : tried) {
-            String shown = address.getAddress().getHostAddress() + ":" + address.getPort();
+            String shown = (address.isUnresolved() ? address.getHostString() : address.getAddress().getHostAddress())
+                    + ":" + address.getPort();
             step("  connecting to " + shown);
             Socket s = new Socket();
             try {

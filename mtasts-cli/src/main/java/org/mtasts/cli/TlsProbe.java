@@ -29,8 +29,8 @@ import org.mtasts.core.SafeText;
  *
  * <p>Bounded: every read waits at most the timeout, the whole probe at most twice the timeout (a
  * watchdog closes the socket then, so that a server dripping one byte per read timeout cannot
- * stretch it), a reply line is at most {@value SmtpWire#MAX_LINE} bytes and a reply at most {@value
- * SmtpWire#MAX_REPLY_LINES} lines ({@link SmtpWire}, shared with {@code mtasts send}).
+ * stretch it), a reply line is at most 4096 bytes and a reply at most 100 lines (the SMTP reader is
+ * shared with {@code mtasts send}).
  *
  * <p>Public only as a door for the integration tests against real servers ({@code mtasts-it}): the
  * module exports no package, so this is not a library API.
