@@ -12,6 +12,7 @@ import picocli.CommandLine.Option;
  * <pre>{@code
  * mtasts demo
  * mtasts check example.com --json
+ * mtasts send --from postmaster@example.net --to postmaster@example.com
  * mtasts policy lint mta-sts.txt --mx mx1.example.com
  * }</pre>
  *
@@ -20,8 +21,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "mtasts", mixinStandardHelpOptions = true, versionProvider = MtastsCli.Version.class,
         description = "MTA-STS (RFC 8461) and TLS-RPT (RFC 8460): check a domain, lint records and policies, "
-                + "read reports, generate a set-up.",
-        subcommands = {CheckCommand.class, DemoCommand.class, RecordCommand.class, PolicyCommand.class,
+                + "read reports, generate a set-up, send a test message as an MTA-STS sender.",
+        subcommands = {CheckCommand.class, SendCommand.class, DemoCommand.class, RecordCommand.class, PolicyCommand.class,
                 ReportCommand.class, GenerateCommand.class,
                 CommandLine.HelpCommand.class})
 public final class MtastsCli implements Runnable {

@@ -1,44 +1,36 @@
 package org.mtasts.cli;
 
 import java.io.BufferedOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.jspecify.annotations.Nullable;
+import org.mtasts.core.DomainName;
+import org.mtasts.core.MxCertificateCheck;
+import org.mtasts.core.MxHandshake;
+import org.mtasts.core.MxTrustManager;
 import org.mtasts.core.SafeText;
 
 /**
  * Connects to a TLS server the way a careful postmaster does with {@code openssl s_client}: plain
  * TLS (a policy host on 443) or SMTP STARTTLS (an MX on 25: greeting, EHLO, STARTTLS, handshake with
- * SNI, QUIT). It accepts any certificate during the handshake and records the chain, so that the
- * caller can say exactly what is wrong with it ({@link org.mtasts.core.MxCertificateCheck}) instead
- * of a bare handshake failure.
+ * SNI, QUIT). It accepts any certificate during the handshake and records the chain (core's {@link
+ * MxTrustManager} in mode {@link MxTrustManager.Mode#OPPORTUNISTIC}, then {@link MxHandshake#chain()}),
+ * so that the caller can say exactly what is wrong with it ({@link MxCertificateCheck}) instead of a
+ * bare handshake failure.
  *
  * <p>Bounded: every read waits at most the timeout, the whole probe at most twice the timeout (a
  * watchdog closes the socket then, so that a server dripping one byte per read timeout cannot
- * stretch it), a reply line is at most 4096 bytes and a reply at most 100 lines.
+ * stretch it), a reply line is at most 4096 bytes and a reply at most 100 lines (the SMTP reader is
+ * shared with {@code mtasts send}).
  *
  * <p>Public only as a door for the integration tests against real servers ({@code mtasts-it}): the
  * module exports no package, so this is not a library API.
@@ -54,9 +46,6 @@ import org.mtasts.core.SafeText;
  * <p>Immutable and thread-safe.
  */
 public final class TlsProbe {
-
-    static final int MAX_LINE = 4096;
-    static final int MAX_REPLY_LINES = 100;
 
     private TlsProbe() {}
 
@@ -111,12 +100,14 @@ public final class TlsProbe {
      * @param timeout per read and connect; the whole probe is bounded by twice this
      * @param ehloName the name given in EHLO
      * @return the result
+     * @throws IllegalArgumentException if {@code host} is not a host name
      */
     public static Result smtp(String host, InetSocketAddress address, Duration timeout, String ehloName) {
+        DomainName name = hostName(host);
         List<String> transcript = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos() * 2;
         Socket socket = new Socket();
-        Watchdog watchdog = new Watchdog(socket, timeout.multipliedBy(2));
+        SmtpWire.Watchdog watchdog = new SmtpWire.Watchdog(socket, timeout.multipliedBy(2));
         try (socket; watchdog) {
             Result failed = connect(socket, address, timeout, transcript);
             if (failed != null) {
@@ -124,35 +115,28 @@ public final class TlsProbe {
             }
             InputStream in = socket.getInputStream();
             OutputStream out = new BufferedOutputStream(socket.getOutputStream());
-            List<String> greeting = readReply(in, transcript, deadline);
+            List<String> greeting = SmtpWire.readReply(in, transcript::add, deadline);
             if (!greeting.get(0).startsWith("220")) {
                 return new Result(Outcome.PROTOCOL_ERROR, List.of(), "", transcript,
                         "unexpected greeting: " + printable(greeting.get(0)));
             }
-            send(out, "EHLO " + ehloName, transcript);
-            List<String> ehlo = readReply(in, transcript, deadline);
+            SmtpWire.send(out, "EHLO " + ehloName, transcript::add);
+            List<String> ehlo = SmtpWire.readReply(in, transcript::add, deadline);
             if (!ehlo.get(0).startsWith("250")) {
                 return new Result(Outcome.PROTOCOL_ERROR, List.of(), "", transcript,
                         "EHLO rejected: " + printable(ehlo.get(0)));
             }
-            boolean starttls = false;
-            for (String line : ehlo) {
-                String keyword = line.length() > 4 ? line.substring(4).trim().toUpperCase(Locale.ROOT) : "";
-                if (keyword.equals("STARTTLS") || keyword.startsWith("STARTTLS ")) {
-                    starttls = true;
-                }
-            }
-            if (!starttls) {
+            if (!SmtpWire.offers(ehlo, "STARTTLS")) {
                 quietQuit(out, in, transcript, deadline);
                 return new Result(Outcome.NO_STARTTLS, List.of(), "", transcript, "EHLO does not offer STARTTLS");
             }
-            send(out, "STARTTLS", transcript);
-            List<String> ready = readReply(in, transcript, deadline);
+            SmtpWire.send(out, "STARTTLS", transcript::add);
+            List<String> ready = SmtpWire.readReply(in, transcript::add, deadline);
             if (!ready.get(0).startsWith("220")) {
                 return new Result(Outcome.PROTOCOL_ERROR, List.of(), "", transcript,
                         "STARTTLS rejected: " + printable(ready.get(0)));
             }
-            return handshake(socket, host, address, timeout, transcript, true, watchdog);
+            return handshake(socket, name, address, timeout, transcript, true, watchdog);
         } catch (SocketTimeoutException e) {
             return new Result(Outcome.TIMEOUT, List.of(), "", transcript, "no answer within " + timeout.toMillis() + " ms");
         } catch (IOException e) {
@@ -171,17 +155,19 @@ public final class TlsProbe {
      * @param address where to connect
      * @param timeout per read and connect
      * @return the result
+     * @throws IllegalArgumentException if {@code host} is not a host name
      */
     public static Result tls(String host, InetSocketAddress address, Duration timeout) {
+        DomainName name = hostName(host);
         List<String> transcript = new ArrayList<>();
         Socket socket = new Socket();
-        Watchdog watchdog = new Watchdog(socket, timeout.multipliedBy(2));
+        SmtpWire.Watchdog watchdog = new SmtpWire.Watchdog(socket, timeout.multipliedBy(2));
         try (socket; watchdog) {
             Result failed = connect(socket, address, timeout, transcript);
             if (failed != null) {
                 return failed;
             }
-            return handshake(socket, host, address, timeout, transcript, false, watchdog);
+            return handshake(socket, name, address, timeout, transcript, false, watchdog);
         } catch (IOException e) {
             if (watchdog.fired()) {
                 return new Result(Outcome.TIMEOUT, List.of(), "", transcript, "TLS handshake timed out");
@@ -205,109 +191,61 @@ public final class TlsProbe {
         return null;
     }
 
-    private static Result handshake(Socket plain, String host, InetSocketAddress address, Duration timeout,
-            List<String> transcript, boolean smtp, Watchdog watchdog) throws IOException {
-        Recorder recorder = new Recorder();
-        SSLContext context;
-        try {
-            context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {recorder}, null);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("TLS is not available in this JVM", e);
-        }
-        SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, host, address.getPort(), true);
-        SSLParameters params = tls.getSSLParameters();
-        // RFC 8461 §7.1 and RFC 6066: send the host name as SNI; TLS 1.2 or later (RFC 8461 §7.2).
-        params.setServerNames(List.of(new SNIHostName(host)));
-        params.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
-        tls.setSSLParameters(params);
-        tls.setSoTimeout((int) timeout.toMillis());
-        watchdog.watch(tls);
-        try {
-            tls.startHandshake();
-        } catch (SocketTimeoutException e) {
-            return new Result(Outcome.TIMEOUT, recorder.chain, "", transcript, "TLS handshake timed out");
-        } catch (IOException e) { // SSLException, EOFException, or a reset (SocketException)
-            if (watchdog.fired()) {
-                return new Result(Outcome.TIMEOUT, recorder.chain, "", transcript, "TLS handshake timed out");
-            }
-            return new Result(Outcome.HANDSHAKE_FAILED, recorder.chain, "", transcript,
-                    "TLS handshake failed: " + printable(e.getMessage()));
-        }
-        List<X509Certificate> chain = new ArrayList<>();
-        for (Certificate c : tls.getSession().getPeerCertificates()) {
-            if (c instanceof X509Certificate x509) {
-                chain.add(x509);
-            }
-        }
-        String protocol = tls.getSession().getProtocol();
-        transcript.add("-- TLS " + protocol + " " + tls.getSession().getCipherSuite());
-        if (smtp) {
+    private static Result handshake(Socket plain, DomainName host, InetSocketAddress address, Duration timeout,
+            List<String> transcript, boolean smtp, SmtpWire.Watchdog watchdog) throws IOException {
+        // A trust manager of its own per probe: a fresh TLS context, so no session is resumed from
+        // an earlier probe and every probe sees the certificate the server presents now.
+        MxTrustManager trust = MxTrustManager.create(Opportunistic.CHECK);
+        SSLSocket tls = (SSLSocket) trust.sslContext().getSocketFactory()
+                .createSocket(plain, host.ascii(), address.getPort(), true);
+        // RFC 8461 §7.1 and RFC 6066: the host name as SNI; TLS 1.2 or later (RFC 8461 §7.2). In
+        // mode OPPORTUNISTIC any certificate is accepted and recorded: the verdict comes
+        // afterwards, from the caller, with the real trust anchors.
+        try (MxHandshake handshake = trust.bind(tls, host, MxTrustManager.Mode.OPPORTUNISTIC)) {
+            tls.setSoTimeout((int) timeout.toMillis());
+            watchdog.watch(tls);
             try {
-                OutputStream out = tls.getOutputStream();
-                send(out, "QUIT", transcript);
-                readReply(tls.getInputStream(), transcript, System.nanoTime() + timeout.toNanos());
-            } catch (IOException e) {
-                transcript.add("-- " + printable(e.getMessage()));
+                tls.startHandshake();
+            } catch (SocketTimeoutException e) {
+                return new Result(Outcome.TIMEOUT, handshake.chain(), "", transcript, "TLS handshake timed out");
+            } catch (IOException e) { // SSLException, EOFException, or a reset (SocketException)
+                if (watchdog.fired()) {
+                    return new Result(Outcome.TIMEOUT, handshake.chain(), "", transcript, "TLS handshake timed out");
+                }
+                return new Result(Outcome.HANDSHAKE_FAILED, handshake.chain(), "", transcript,
+                        "TLS handshake failed: " + printable(e.getMessage()));
             }
+            handshake.completed(tls.getSession()); // reads the session's chain if it was not shown to the trust manager
+            List<X509Certificate> chain = handshake.chain();
+            String protocol = tls.getSession().getProtocol();
+            transcript.add("-- TLS " + protocol + " " + tls.getSession().getCipherSuite());
+            if (smtp) {
+                try {
+                    OutputStream out = tls.getOutputStream();
+                    SmtpWire.send(out, "QUIT", transcript::add);
+                    SmtpWire.readReply(tls.getInputStream(), transcript::add, System.nanoTime() + timeout.toNanos());
+                } catch (IOException e) {
+                    transcript.add("-- " + printable(e.getMessage()));
+                }
+            }
+            tls.close();
+            return new Result(Outcome.SECURED, chain, protocol, transcript, "");
         }
-        tls.close();
-        return new Result(Outcome.SECURED, chain, protocol, transcript, "");
     }
 
     private static void quietQuit(OutputStream out, InputStream in, List<String> transcript, long deadline) {
         try {
-            send(out, "QUIT", transcript);
-            readReply(in, transcript, deadline);
+            SmtpWire.send(out, "QUIT", transcript::add);
+            SmtpWire.readReply(in, transcript::add, deadline);
         } catch (IOException e) {
             transcript.add("-- " + printable(e.getMessage()));
         }
     }
 
-    private static void send(OutputStream out, String command, List<String> transcript) throws IOException {
-        transcript.add("C: " + command);
-        out.write((command + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-    }
-
-    /** Reads one SMTP reply (RFC 5321 §4.2: "250-" continues, "250 " ends), bounded. */
-    static List<String> readReply(InputStream in, List<String> transcript, long deadline) throws IOException {
-        List<String> lines = new ArrayList<>();
-        while (true) {
-            if (System.nanoTime() > deadline) {
-                throw new SocketTimeoutException("the server is too slow");
-            }
-            String line = readLine(in);
-            transcript.add("S: " + printable(line));
-            lines.add(line);
-            if (line.length() < 4 || line.charAt(3) != '-') {
-                if (line.length() < 3 || !Character.isDigit(line.charAt(0))) {
-                    throw new IOException("not an SMTP reply: " + printable(line));
-                }
-                return lines;
-            }
-            if (lines.size() >= MAX_REPLY_LINES) {
-                throw new IOException("reply longer than " + MAX_REPLY_LINES + " lines");
-            }
-        }
-    }
-
-    private static String readLine(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder(80);
-        while (true) {
-            int b = in.read();
-            if (b < 0) {
-                throw new EOFException("the server closed the connection");
-            }
-            if (b == '\n') {
-                int n = line.length();
-                return n > 0 && line.charAt(n - 1) == '\r' ? line.substring(0, n - 1) : line.toString();
-            }
-            if (line.length() >= MAX_LINE) {
-                throw new IOException("reply line longer than " + MAX_LINE + " bytes");
-            }
-            line.append((char) b);
-        }
+    /** Parses the host name the probe sends as SNI. */
+    private static DomainName hostName(String host) {
+        return DomainName.parse(host).toOptional().orElseThrow(
+                () -> new IllegalArgumentException("not a host name: '" + printable(host) + "'"));
     }
 
     /** Escapes what came from the network: nothing reaches the terminal raw ({@link SafeText}). */
@@ -316,71 +254,10 @@ public final class TlsProbe {
     }
 
     /**
-     * Closes the probe's sockets when its overall deadline passes, from the JDK's shared scheduler
-     * of {@link CompletableFuture#delayedExecutor} (no thread of ours): a blocked read then fails,
-     * and the probe reports a timeout.
+     * The certificate check an opportunistic trust manager holds but never runs (RFC 8461 §5: any
+     * certificate is accepted); made once, on first use.
      */
-    private static final class Watchdog implements AutoCloseable {
-        private final List<Socket> watched = new CopyOnWriteArrayList<>();
-        private final CompletableFuture<Void> task;
-        private volatile boolean fired;
-
-        Watchdog(Socket socket, Duration after) {
-            watched.add(socket);
-            this.task = CompletableFuture.runAsync(this::fire,
-                    CompletableFuture.delayedExecutor(after.toNanos(), TimeUnit.NANOSECONDS, Runnable::run));
-        }
-
-        /** Also closes this socket (the TLS layer over the plain one) when the deadline passes. */
-        void watch(Socket layered) {
-            watched.add(layered);
-            if (fired) {
-                closeQuietly(layered);
-            }
-        }
-
-        private void fire() {
-            fired = true;
-            for (Socket s : watched) {
-                closeQuietly(s);
-            }
-        }
-
-        boolean fired() {
-            return fired;
-        }
-
-        private static void closeQuietly(Socket s) {
-            try {
-                s.close();
-            } catch (IOException e) {
-                // closing to unblock a read: nothing else to do
-            }
-        }
-
-        @Override
-        public void close() {
-            task.cancel(false);
-        }
-    }
-
-    /** Accepts every chain and remembers it: the verdict comes afterwards, with the real trust. */
-    private static final class Recorder implements X509TrustManager {
-        List<X509Certificate> chain = List.of();
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] certs, String authType) {
-            throw new UnsupportedOperationException("server side only");
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] certs, String authType) {
-            chain = List.of(Objects.requireNonNull(certs, "certs"));
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
+    private static final class Opportunistic {
+        static final MxCertificateCheck CHECK = MxCertificateCheck.builder().trustManager(Trust.load(null)).build();
     }
 }

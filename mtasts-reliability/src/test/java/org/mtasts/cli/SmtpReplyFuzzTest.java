@@ -14,8 +14,8 @@ import org.mtasts.reliability.fuzz.Fuzzing;
  * The SMTP reply reader of the STARTTLS prober (RFC 5321 §4.2), on whatever an MX host sends: it
  * returns a reply or throws an {@link IOException} (the documented way it reports a broken
  * server), never anything else; its transcript and messages hold no raw control character; it
- * reads at most {@link TlsProbe#MAX_REPLY_LINES} lines. In this package because the prober is
- * package-private.
+ * reads at most {@link SmtpWire#MAX_REPLY_LINES} lines. In this package because the reader
+ * ({@link SmtpWire}, shared by the prober and {@code mtasts send}) is package-private.
  */
 class SmtpReplyFuzzTest {
     private static final AtomicLong RUNS = new AtomicLong();
@@ -33,8 +33,8 @@ class SmtpReplyFuzzTest {
         List<String> transcript = new ArrayList<>();
         for (int reply = 0; reply < 4; reply++) {
             try {
-                List<String> lines = TlsProbe.readReply(in, transcript, Long.MAX_VALUE);
-                if (lines.isEmpty() || lines.size() > TlsProbe.MAX_REPLY_LINES) {
+                List<String> lines = SmtpWire.readReply(in, transcript::add, Long.MAX_VALUE);
+                if (lines.isEmpty() || lines.size() > SmtpWire.MAX_REPLY_LINES) {
                     throw new AssertionError("a reply of " + lines.size() + " lines");
                 }
             } catch (IOException e) {

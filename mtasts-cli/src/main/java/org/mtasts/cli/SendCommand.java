@@ -1,0 +1,91 @@
+package org.mtasts.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import org.mtasts.core.DomainName;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code mtasts send --from A --to B}: one delivery, as an MTA-STS sender makes it. */
+@Command(name = "send", mixinStandardHelpOptions = true,
+        description = {"Deliver one message as a sending MTA that honours MTA-STS: resolve the recipient domain's policy, "
+                + "try its MX hosts in preference order (an enforced policy refuses unlisted ones without connecting), "
+                + "STARTTLS with the certificate checked during the handshake (RFC 8461 §4.2), then MAIL, RCPT, DATA. "
+                + "Prints each step and the TLS-RPT result each session records.",
+                "Exit code: 0 delivered, 1 refused or failed, 2 temporary (the policy is unknown because DNS failed, "
+                        + "or every MX host failed to connect or timed out), 64 usage error."})
+final class SendCommand implements Callable<Integer> {
+    @Option(names = "--from", required = true, paramLabel = "ADDRESS", description = "The envelope sender (MAIL FROM).")
+    String from;
+
+    @Option(names = "--to", required = true, paramLabel = "ADDRESS",
+            description = "The recipient (RCPT TO); its domain is the policy domain.")
+    String to;
+
+    @Option(names = "--message", paramLabel = "FILE",
+            description = "The RFC 5322 message to send, as it is (any line ends; default: a small generated test message).")
+    Path message;
+
+    @Option(names = "--dns", paramLabel = "HOST:PORT", description = "Ask this DNS server instead of the system's.")
+    String dns;
+
+    @Option(names = "--trust", paramLabel = "PEM",
+            description = "Trust these CA certificates instead of the JDK's, for the policy host and the MX hosts.")
+    Path trust;
+
+    @Option(names = "--connect", paramLabel = "NAME[:PORT]=HOST:PORT",
+            description = "Connect to HOST:PORT for NAME (on PORT: 443 or 25; without it, every port). Repeatable.")
+    List<String> connect = new ArrayList<>();
+
+    @Option(names = "--timeout", paramLabel = "SECONDS",
+            description = "Per connect and read (default 10); one MX attempt takes at most " + Sender.ATTEMPT_TIMEOUTS + " times this.")
+    int timeout = 10;
+
+    @Option(names = "--ehlo", paramLabel = "NAME", description = "The name to give in EHLO (default: localhost).")
+    String ehlo = "localhost";
+
+    @Mixin
+    Output output;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Mailbox sender = Mailbox.parse(from, "--from");
+        Mailbox recipient = Mailbox.parse(to, "--to");
+        if (timeout < 1) {
+            throw new MtastsCli.UsageException("--timeout must be at least 1 second");
+        }
+        if (!DomainName.isValid(ehlo)) {
+            throw new MtastsCli.UsageException("--ehlo '" + TlsProbe.printable(ehlo) + "' is not a host name");
+        }
+        Clock clock = Clock.systemUTC();
+        MailMessage mail = message != null ? MailMessage.read(message)
+                : MailMessage.generated(sender, recipient, ZonedDateTime.now(clock), UUID.randomUUID().toString());
+        PrintWriter out = spec.commandLine().getOut();
+        Consumer<String> steps = output.json ? text -> { } : text -> {
+            out.println(text);
+            out.flush();
+        };
+        Duration perStep = Duration.ofSeconds(timeout);
+        Sender.Settings settings = new Sender.Settings(CheckCommand.resolver(dns, perStep), Trust.load(trust),
+                CheckCommand.parseConnect(connect), perStep, clock, ehlo, steps);
+        Sender.Report report = new Sender(settings).send(sender, recipient, mail);
+        if (output.json) {
+            Output.print(out, report.toJson());
+        }
+        return report.exitCode();
+    }
+}
