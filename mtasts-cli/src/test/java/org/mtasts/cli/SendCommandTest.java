@@ -30,7 +30,7 @@ import org.mtasts.testkit.CertificateVariant;
 import org.mtasts.testkit.DnsFault;
 import org.mtasts.testkit.DomainSpec;
 import org.mtasts.testkit.MtaStsSandbox;
-import org.mtasts.testkit.MxHost;
+import org.mtasts.testkit.SmtpHost;
 import org.mtasts.testkit.Scenario;
 import org.mtasts.testkit.SmtpFault;
 import org.mtasts.testkit.SmtpSession;
@@ -63,15 +63,15 @@ class SendCommandTest {
                 .scenario(Scenario.GOOD, Scenario.MX_NOT_IN_POLICY, Scenario.EXPIRED_MX_CERT, Scenario.NO_STARTTLS,
                         Scenario.TESTING_MODE, Scenario.NO_POLICY_HOST)
                 .domain(DomainSpec.of(NO_POLICY).mx(10, "mx1." + NO_POLICY))
-                .domain(testing(TESTING_EXPIRED, MxHost.of("mx1." + TESTING_EXPIRED).withCertificate(CertificateVariant.EXPIRED)))
-                .domain(testing(TESTING_PLAIN, MxHost.of("mx1." + TESTING_PLAIN).withoutStarttls()))
-                .domain(DomainSpec.of(STALLING).mx(10, MxHost.of("mx1." + STALLING).withFault(SmtpFault.STALL_AFTER_EHLO)))
+                .domain(testing(TESTING_EXPIRED, SmtpHost.of("mx1." + TESTING_EXPIRED).withCertificate(CertificateVariant.EXPIRED)))
+                .domain(testing(TESTING_PLAIN, SmtpHost.of("mx1." + TESTING_PLAIN).withoutStarttls()))
+                .domain(DomainSpec.of(STALLING).mx(10, SmtpHost.of("mx1." + STALLING).withFault(SmtpFault.STALL_AFTER_EHLO)))
                 .start();
         ca = dir.resolve("ca.pem");
         Files.writeString(ca, sandbox.caPem(), StandardCharsets.US_ASCII);
     }
 
-    private static DomainSpec testing(String domain, MxHost mx) {
+    private static DomainSpec testing(String domain, SmtpHost mx) {
         return DomainSpec.of(domain).stsRecord("v=STSv1; id=" + Scenario.RECORD_ID)
                 .tlsRptRecord("v=TLSRPTv1; rua=mailto:tlsrpt@" + domain)
                 .policy("version: STSv1\r\nmode: testing\r\nmx: " + mx.name() + "\r\nmax_age: 86400\r\n")
