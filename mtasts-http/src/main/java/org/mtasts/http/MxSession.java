@@ -87,14 +87,18 @@ public final class MxSession implements AutoCloseable {
      * The end of {@link #startTls(Socket)}.
      *
      * @param decision what to do with this MX host
+     * @param tls what happened in the TLS session, whatever the policy makes of it: secured, or
+     *     the result type and reason of the failure (also when no policy applies and the decision
+     *     is to deliver regardless)
      * @param socket the TLS socket when the handshake completed (in mode enforce with a certificate
      *     that failed after a resumed handshake it is there, but {@code decision.refuses()}: send
      *     QUIT, not the message); empty when the handshake failed (the connection is closed)
      */
-    public record StartTls(DeliveryDecision decision, Optional<SSLSocket> socket) {
+    public record StartTls(DeliveryDecision decision, TlsOutcome tls, Optional<SSLSocket> socket) {
         /** Validates the components. */
         public StartTls {
             Objects.requireNonNull(decision, "decision");
+            Objects.requireNonNull(tls, "tls");
             Objects.requireNonNull(socket, "socket");
         }
     }
@@ -116,6 +120,7 @@ public final class MxSession implements AutoCloseable {
     private @Nullable DeliveryDecision decision;
     private final boolean refusedBeforeConnecting;
     private @Nullable MxHandshake handshake;
+    private @Nullable TlsOutcome outcome;
     private @Nullable InetAddress sendingMtaIp;
     private @Nullable InetAddress receivingIp;
 
@@ -193,6 +198,17 @@ public final class MxSession implements AutoCloseable {
     }
 
     /**
+     * Returns what happened in the TLS session, once it ended: secured, or the failure with its
+     * result type and reason, also where the policy (or its absence) lets the delivery go on and
+     * the decision says nothing about TLS.
+     *
+     * @return the outcome, or empty before the session reached STARTTLS or the handshake's end
+     */
+    public synchronized Optional<TlsOutcome> tlsOutcome() {
+        return Optional.ofNullable(outcome);
+    }
+
+    /**
      * Notes the addresses of the connection, for the failure details of the report ({@code
      * sending-mta-ip}, {@code receiving-ip}, RFC 8460 §4.4). {@link #startTls(Socket)} notes them
      * itself.
@@ -217,7 +233,8 @@ public final class MxSession implements AutoCloseable {
      */
     public synchronized DeliveryDecision starttlsMissing() {
         checkOpen();
-        return finish(reportDelivery ? REPORT_DELIVERY : DeliveryDecision.decide(policy, mx, TlsOutcome.starttlsNotSupported()));
+        outcome = TlsOutcome.starttlsNotSupported();
+        return finish(reportDelivery ? REPORT_DELIVERY : DeliveryDecision.decide(policy, mx, outcome));
     }
 
     /**
@@ -247,7 +264,7 @@ public final class MxSession implements AutoCloseable {
                 TlsOutcome broken = TlsOutcome.failed(ResultType.VALIDATION_FAILURE, MxHandshake.REASON_HANDSHAKE_IO,
                         "the TLS handshake with " + mx + " could not start: " + Printable.describe(e));
                 return new StartTls(finish(reportDelivery ? REPORT_DELIVERY : DeliveryDecision.decide(policy, mx, broken)),
-                        Optional.empty());
+                        broken, Optional.empty());
             }
         }
         synchronized (this) {
@@ -258,9 +275,10 @@ public final class MxSession implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             DeliveryDecision d = handshakeFailed(e);
             closeQuietly(ssl);
-            return new StartTls(d, Optional.empty());
+            return new StartTls(d, tlsOutcome().orElseThrow(), Optional.empty());
         }
-        return new StartTls(handshakeCompleted(ssl.getSession()), Optional.of(ssl));
+        DeliveryDecision d = handshakeCompleted(ssl.getSession());
+        return new StartTls(d, tlsOutcome().orElseThrow(), Optional.of(ssl));
     }
 
     /**
@@ -294,7 +312,7 @@ public final class MxSession implements AutoCloseable {
     public synchronized DeliveryDecision handshakeCompleted(SSLSession session) {
         checkOpen();
         MxHandshake h = bound();
-        TlsOutcome outcome = h.completed(session);
+        outcome = h.completed(session);
         return finish(reportDelivery ? REPORT_DELIVERY : DeliveryDecision.decide(policy, mx, outcome));
     }
 
@@ -310,7 +328,7 @@ public final class MxSession implements AutoCloseable {
     public synchronized DeliveryDecision handshakeFailed(Throwable error) {
         checkOpen();
         MxHandshake h = bound();
-        TlsOutcome outcome = h.failed(error);
+        outcome = h.failed(error);
         if (reportDelivery) {
             return finish(REPORT_DELIVERY);
         }

@@ -304,4 +304,20 @@ class MxSessionTest {
             assertThat(tls.socket()).isEmpty();
         }
     }
+
+    @Test
+    @DisplayName("without a policy a broken handshake still says why (StartTls.tls), though the decision is to deliver")
+    void theTlsOutcomeIsKeptWithoutAPolicy() throws Exception {
+        PolicyResolution none = sts.resolve(DomainName.of("nopolicy.test"));
+        try (MxSession session = sts.session(none, DomainName.of("mx1.nopolicy.test"));
+                SmtpDialog smtp = SmtpDialog.connect(sandbox.address("mx1.nopolicy.test"))) {
+            assertThat(session.tlsOutcome()).isEmpty();
+            smtp.ehloOffersStarttls("sender.test");
+            MxSession.StartTls tls = session.startTls(smtp.socket());   // no STARTTLS command: the server balks
+            assertThat(tls.decision().verdict()).isEqualTo(DeliveryDecision.Verdict.DELIVER);
+            assertThat(tls.tls().resultType()).isEqualTo(ResultType.VALIDATION_FAILURE);
+            assertThat(tls.tls().detail()).startsWith("the TLS handshake with mx1.nopolicy.test failed: ");
+            assertThat(session.tlsOutcome()).contains(tls.tls());
+        }
+    }
 }
