@@ -1,6 +1,8 @@
 package org.mtasts.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,6 +13,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.mtasts.core.DomainName;
+import org.mtasts.tlsrpt.ReportAggregator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,6 +58,11 @@ final class SendCommand implements Callable<Integer> {
     @Option(names = "--ehlo", paramLabel = "NAME", description = "The name to give in EHLO (default: localhost).")
     String ehlo = "localhost";
 
+    @Option(names = "--tlsrpt-counts", paramLabel = "FILE",
+            description = "Count each session for TLS-RPT (RFC 8460 §4) in this file, a ReportAggregator snapshot: "
+                    + "read if it exists, written after the delivery (crash-safe). Reporter: the domain of --from.")
+    Path counts;
+
     @Mixin
     Output output;
 
@@ -80,9 +88,20 @@ final class SendCommand implements Callable<Integer> {
             out.flush();
         };
         Duration perStep = Duration.ofSeconds(timeout);
+        ReportAggregator aggregator = counts == null ? null : ReportAggregator.builder()
+                .organizationName("mtasts send").contactInfo("tlsrpt@" + sender.domain().ascii())
+                .clock(clock).snapshotFile(counts).build();
         Sender.Settings settings = new Sender.Settings(CheckCommand.resolver(dns, perStep), Trust.load(trust),
-                CheckCommand.parseConnect(connect), perStep, clock, ehlo, steps);
+                CheckCommand.parseConnect(connect), perStep, clock, ehlo, steps, aggregator);
         Sender.Report report = new Sender(settings).send(sender, recipient, mail);
+        if (aggregator != null) {
+            try {
+                aggregator.saveSnapshot();
+                steps.accept("TLS-RPT: the sessions are counted in " + counts);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + counts + ": " + e.getMessage(), e);
+            }
+        }
         if (output.json) {
             Output.print(out, report.toJson());
         }

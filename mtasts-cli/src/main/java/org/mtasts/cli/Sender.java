@@ -33,6 +33,7 @@ import org.mtasts.http.HttpsPolicyFetcher;
 import org.mtasts.http.MtaSts;
 import org.mtasts.http.MxSession;
 import org.mtasts.http.PolicyResolution;
+import org.mtasts.tlsrpt.ReportAggregator;
 import org.mtasts.tlsrpt.FailureDetails;
 
 /**
@@ -72,11 +73,17 @@ final class Sender {
      * @param clock for certificate validity and the policy cache
      * @param ehloName the name given in EHLO
      * @param steps receives each step, for people
+     * @param counts where each session is counted for TLS-RPT, or null
      */
     record Settings(DnsjavaResolver dns, X509TrustManager trust, Map<String, InetSocketAddress> connect, Duration timeout,
-            Clock clock, String ehloName, Consumer<String> steps) {
+            Clock clock, String ehloName, Consumer<String> steps, @Nullable ReportAggregator counts) {
         Settings {
             connect = Map.copyOf(connect);
+        }
+
+        Settings(DnsjavaResolver dns, X509TrustManager trust, Map<String, InetSocketAddress> connect, Duration timeout,
+                Clock clock, String ehloName, Consumer<String> steps) {
+            this(dns, trust, connect, timeout, clock, ehloName, steps, null);
         }
     }
 
@@ -182,14 +189,17 @@ final class Sender {
                 .addressOverrides(addresses.httpsOverrides())
                 .build();
         Duration resolveTimeout = settings.timeout().multipliedBy(RESOLVE_TIMEOUTS);
-        try (fetcher; MtaSts sts = MtaSts.builder()
+        MtaSts.Builder builder = MtaSts.builder()
                 .txtResolver(settings.dns())
                 .fetcher(fetcher)
                 .mxTrustManager(settings.trust())
                 .clock(settings.clock())
                 .proactiveRefresh(false)
-                .resolveTimeout(resolveTimeout.compareTo(Duration.ofMinutes(10)) > 0 ? Duration.ofMinutes(10) : resolveTimeout)
-                .build()) {
+                .resolveTimeout(resolveTimeout.compareTo(Duration.ofMinutes(10)) > 0 ? Duration.ofMinutes(10) : resolveTimeout);
+        if (settings.counts() != null) {
+            builder.reportAggregator(settings.counts());
+        }
+        try (fetcher; MtaSts sts = builder.build()) {
             return send(sts, from, to, message);
         } finally {
             base.dispatcher().executorService().shutdown();

@@ -482,4 +482,24 @@ class SendCommandTest {
         assertThat(cli.exitCode()).isEqualTo(64);
         assertThat(cli.err()).contains("--to");
     }
+
+    @Test
+    @DisplayName("RFC 8460 §4: --tlsrpt-counts counts each session in an aggregator snapshot, across runs")
+    void countsTheSessionsInASnapshotFile() throws Exception {
+        java.nio.file.Path counts = dir.resolve("tlsrpt-counts.json");
+        assertThat(send("good.example", "--tlsrpt-counts", counts.toString()).exitCode()).isZero();
+        assertThat(send("expired-mx-cert.example", "--tlsrpt-counts", counts.toString()).exitCode()).isEqualTo(1);
+        assertThat(send("good.example", "--tlsrpt-counts", counts.toString()).exitCode()).isZero();
+
+        org.mtasts.tlsrpt.ReportAggregator restored = org.mtasts.tlsrpt.ReportAggregator.builder()
+                .organizationName("check").contactInfo("tlsrpt@check.example").snapshotFile(counts).build();
+        java.util.Map<String, org.mtasts.tlsrpt.PolicyResult> byDomain = new java.util.HashMap<>();
+        for (org.mtasts.tlsrpt.TlsReport r : restored.snapshot()) {
+            byDomain.put(r.policies().get(0).policy().policyDomain(), r.policies().get(0));
+        }
+        assertThat(byDomain.get("good.example").summary().totalSuccessfulSessionCount()).isEqualTo(2);
+        assertThat(byDomain.get("expired-mx-cert.example").summary().totalFailureSessionCount()).isEqualTo(1);
+        assertThat(byDomain.get("expired-mx-cert.example").failureDetails().get(0).resultType().token())
+                .isEqualTo("certificate-expired");
+    }
 }

@@ -110,7 +110,7 @@ class FilePolicyStoreCrashIT {
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(),
                     StandardCharsets.US_ASCII))) {
                 assertThat(lines.readLine()).as("the child starts").isEqualTo("ready");
-                String line;
+                String line = null;
                 while (seen < killAfter && (line = lines.readLine()) != null) {
                     String[] f = line.split(" ");
                     int d = Integer.parseInt(f[1]);
@@ -119,7 +119,20 @@ class FilePolicyStoreCrashIT {
                     nextGeneration = Math.max(nextGeneration, g + 1);
                     seen++;
                 }
-                child.destroyForcibly(); // SIGKILL: no shutdown hook, no finally block runs
+                // SIGKILL: no shutdown hook, no finally block runs. Through the handle, which (unlike
+                // Process.destroyForcibly) leaves the pipe open for the reads below.
+                child.toHandle().destroyForcibly();
+                // The pipe may still hold acks the child wrote before the kill (it runs ahead of this
+                // reader under load): read them all, so that the bookkeeping knows every completed put
+                // and the one that may have been in progress is the next after the last ack.
+                while ((line = lines.readLine()) != null) {
+                    String[] f = line.split(" ");
+                    int d = Integer.parseInt(f[1]);
+                    long g = Long.parseLong(f[2]);
+                    acked[d] = g;
+                    nextGeneration = Math.max(nextGeneration, g + 1);
+                    seen++;
+                }
             }
             assertThat(child.waitFor(30, TimeUnit.SECONDS)).as("the child is gone").isTrue();
             totalAcks += seen;
