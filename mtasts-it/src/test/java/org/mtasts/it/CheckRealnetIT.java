@@ -99,6 +99,11 @@ class CheckRealnetIT {
 
     /** The options a postmaster gives: the DNS server and the CA; --connect only for ports not bound. */
     static List<String> options() {
+        return options(realnet);
+    }
+
+    /** The same options for another test of the CLI against realnet. */
+    static List<String> options(Realnet realnet) {
         List<String> args = new ArrayList<>(List.of("--dns", Realnet.hostPort(realnet.authoritativeDns()),
                 "--trust", realnet.caPem().toString(), "--timeout", "5"));
         DnsjavaResolver dns = realnet.resolver(realnet.authoritativeDns());

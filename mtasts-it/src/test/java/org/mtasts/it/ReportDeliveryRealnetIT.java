@@ -219,7 +219,7 @@ class ReportDeliveryRealnetIT {
     }
 
     /** Waits, without sleeping, for Postfix to move the message into new/; null after the timeout. */
-    private static byte[] awaitMessage(WatchService watch, Path inbox, String messageId) throws IOException,
+    static byte[] awaitMessage(WatchService watch, Path inbox, String messageId) throws IOException,
             InterruptedException {
         byte[] found = find(inbox, messageId);   // it may have arrived before the first poll
         long deadline = System.nanoTime() + DELIVERY_TIMEOUT.toNanos();

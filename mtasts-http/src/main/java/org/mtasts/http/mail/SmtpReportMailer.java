@@ -171,7 +171,7 @@ public final class SmtpReportMailer implements ReportMailer {
                 transport.connect(connectHost, connectPort, null, null);
             }
             transport.sendMessage(message, new Address[] {recipient});
-            return MailResult.accepted(SafeText.escape(transport.getLastServerResponse()));
+            return MailResult.accepted(SafeText.escape(String.valueOf(transport.getLastServerResponse()).strip()));
         } catch (AuthenticationFailedException e) {
             return MailResult.failed("the relay refused the authentication: " + describe(e));
         } catch (MessagingException e) {
