@@ -145,6 +145,9 @@ public final class TlsRptReporter implements AutoCloseable {
     /** The default time {@link #close()} waits for deliveries in flight. */
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
+    /** How many days' runs are remembered for {@link #runNow(LocalDate)} to join. */
+    static final int MAX_REMEMBERED_RUNS = 8;
+
     private static final System.Logger LOG = System.getLogger(TlsRptReporter.class.getName());
 
     /** The default listener for state file problems: {@link System.Logger} at WARNING. */
@@ -192,6 +195,8 @@ public final class TlsRptReporter implements AutoCloseable {
     private boolean closed;
     private @Nullable ScheduledFuture<?> dailyTask;
     private @Nullable Instant nextRun;
+    /** The latest runs by day (under the lock), so that a run of a day already taken joins it. */
+    private final Map<LocalDate, CompletableFuture<List<ReportResult>>> runsByDay = new LinkedHashMap<>();
     private @Nullable ScheduledFuture<?> retryTask;
     private @Nullable Instant retryAt;
 
@@ -302,7 +307,9 @@ public final class TlsRptReporter implements AutoCloseable {
 
     /**
      * Takes the reports of one UTC day from the aggregator now and delivers them. Meant for a day
-     * that is over; for today, sessions counted later go into a new partial report of the day.
+     * that is over; for today, sessions counted later go into a new partial report of the day. When
+     * the daily run already took the day (a reporter started after its moment of the day runs at
+     * once), this returns what that run did, waiting for it if it is still going.
      *
      * @param day the UTC day
      * @return what happened in this run: the record look-ups and each destination's first attempt
@@ -327,11 +334,19 @@ public final class TlsRptReporter implements AutoCloseable {
             throw new IllegalArgumentException("day " + day + " has not begun (UTC, now " + clock.instant() + ")");
         }
         checkOpen();
-        List<TlsReport> reports = aggregator.takeReports(day);
         Round round = new Round();
-        List<Pending> created = new ArrayList<>(reports.size());
+        List<Pending> created;
+        CompletableFuture<List<ReportResult>> run = new CompletableFuture<>();
         Instant now = clock.instant();
         synchronized (lock) {
+            // Taken and registered under one lock: a run of the same day that finds nothing left to
+            // take joins the run that took it (the daily run and an operator's runNow, say).
+            List<TlsReport> reports = aggregator.takeReports(day);
+            if (reports.isEmpty()) {
+                CompletableFuture<List<ReportResult>> earlier = runsByDay.get(day);
+                return earlier != null ? earlier : CompletableFuture.completedFuture(List.of());
+            }
+            created = new ArrayList<>(reports.size());
             for (TlsReport report : reports) {
                 // ReportAggregator makes one report per policy domain.
                 DomainName domain = DomainName.of(report.policyDomains().get(0));
@@ -340,6 +355,10 @@ public final class TlsRptReporter implements AutoCloseable {
                 p.version++;
                 pending.put(p.id, p);
                 created.add(p);
+            }
+            runsByDay.put(day, run);
+            while (runsByDay.size() > MAX_REMEMBERED_RUNS) {
+                runsByDay.remove(runsByDay.keySet().iterator().next());
             }
         }
         // Written before any attempt: a crash from here on loses no report taken from the aggregator.
@@ -350,7 +369,15 @@ public final class TlsRptReporter implements AutoCloseable {
         for (Pending p : created) {
             steps.add(step(p, round));
         }
-        return track(CompletableFuture.allOf(steps.toArray(new CompletableFuture<?>[0])).thenApply(v -> round.results()));
+        CompletableFuture.allOf(steps.toArray(new CompletableFuture<?>[0])).thenApply(v -> round.results())
+                .whenComplete((results, error) -> {
+                    if (error != null) {
+                        run.completeExceptionally(error);
+                    } else {
+                        run.complete(results);
+                    }
+                });
+        return track(run);
     }
 
     /**

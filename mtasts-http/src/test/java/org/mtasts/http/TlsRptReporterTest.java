@@ -131,6 +131,22 @@ class TlsRptReporterTest {
         }
     }
 
+    @Test
+    @DisplayName("runNow(day) after the daily run took the day returns that run's results, not an empty run")
+    void runNowJoinsTheRunThatTookTheDay() {
+        f.clock.set(Instant.parse("2026-01-02T10:00:00Z"));
+        f.count(DAY, "a.example", 2, 1);
+        f.tlsRpt("a.example", A);
+        try (TlsRptReporter reporter = f.builder().build()) {
+            f.scheduler.runOneShots();                 // the catch-up run takes the day first
+            List<ReportResult> byHand = reporter.runNow(DAY);
+            assertThat(byHand).filteredOn(r -> r.kind() == ReportResult.Kind.REPORT_DELIVERED)
+                    .extracting(r -> r.policyDomain().ascii()).containsExactly("a.example");
+            assertThat(f.uploads.to(A)).as("delivered once, not twice").hasSize(1);
+            assertThat(reporter.runNow(DAY.minusDays(1))).as("a day never counted: nothing").isEmpty();
+        }
+    }
+
     // ---------------------------------------------------------------- record selection
 
     static Stream<Arguments> recordSelection() {
