@@ -11,9 +11,10 @@ import org.mtasts.core.DomainName;
  * port ({@link MtaStsSandbox#address(String)}) with a certificate of the sandbox CA.
  *
  * <pre>{@code
- * DomainSpec.of("shop.example")
+ * DomainSpec shop = DomainSpec.of("shop.example")
  *         .tlsRptRecord("v=TLSRPTv1; rua=https://tlsrpt.shop.example/v1")
  *         .reportReceiver(ReportReceiver.of("tlsrpt.shop.example"));            // answers 200
+ * MtaStsSandbox sandbox = MtaStsSandbox.builder().domain(shop).start();
  * sandbox.reportReceiverStatus("tlsrpt.shop.example", 503);                   // later: now it fails
  * }</pre>
  *
