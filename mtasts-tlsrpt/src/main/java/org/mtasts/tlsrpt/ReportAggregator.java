@@ -967,7 +967,8 @@ public final class ReportAggregator {
      * <pre>{@code
      * ReportAggregator a = ReportAggregator.builder().organizationName("Example Mail")
      *         .contactInfo("tlsrpt@mail.example.net").clock(Clock.systemUTC())
-     *         .snapshotFile(Path.of("/var/lib/mta/tlsrpt-counts.json")).build();
+     *         .snapshotFile(Path.of("/var/lib/mta/tlsrpt-counts.json"))
+     *         .build();
      * }</pre>
      *
      * <p>Not thread-safe; confine to one thread.
