@@ -62,7 +62,7 @@ import org.mtasts.tlsrpt.PolicyDetails;
  *     if (session.refused()) {
  *         return;                                               // enforce: not listed; try the next MX host
  *     }
- *     Socket socket = new Socket(address, 25);                  // ... greeting, EHLO, STARTTLS, "220 Ready"
+ *     Socket socket = openSmtp(mx);                             // your SMTP code: greeting, EHLO, STARTTLS, "220"
  *     MxSession.StartTls tls = session.startTls(socket);        // SNI, TLS 1.2+, RFC 8461 §4.2 in the handshake
  *     if (tls.decision().refuses()) {
  *         return;                                               // enforce: say why with tls.decision().explanation()

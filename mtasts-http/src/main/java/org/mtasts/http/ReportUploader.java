@@ -37,7 +37,8 @@ import org.mtasts.tlsrpt.ReportFormat;
  * AddressFilter} so that a published {@code rua} cannot point a mail server at its own network.
  *
  * <pre>{@code
- * ReportUploader uploader = ReportUploader.builder().build();
+ * ReportUploader uploader = ReportUploader.builder()
+ *         .build();
  * for (ReportUri uri : tlsRptRecord.rua()) {
  *     if (uri instanceof ReportUri.Https https) {
  *         UploadResult r = uploader.upload(https, gzippedReport, ReportFormat.GZIP);
