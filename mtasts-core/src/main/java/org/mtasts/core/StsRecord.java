@@ -38,6 +38,7 @@ import java.util.Set;
  * @param id the policy instance id: 1 to 32 ASCII letters and digits, compared only for equality
  * @param extensions unknown fields in published order, names unique
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8461#section-3.1">RFC 8461 §3.1</a>
+ * @since 0.1
  */
 public record StsRecord(String id, List<Extension> extensions) {
 

@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param kind the outcome
  * @param detail a one-line description, such as the server's reply (escaped when shown)
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-5.5">RFC 8460 §5.5</a>
+ * @since 0.1
  */
 public record MailResult(Kind kind, String detail) {
 

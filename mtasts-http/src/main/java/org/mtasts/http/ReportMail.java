@@ -24,6 +24,7 @@ import org.mtasts.core.DomainName;
  * <p>Immutable and thread-safe.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-5.3">RFC 8460 §5.3</a>
+ * @since 0.1
  */
 public final class ReportMail {
 

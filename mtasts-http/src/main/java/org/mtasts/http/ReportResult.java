@@ -38,6 +38,7 @@ import org.mtasts.core.ReportUri;
  *     this was, from 1; 0 when nothing was attempted
  * @param nextAttempt when the next attempt is due, for {@link Kind#FAILED_WILL_RETRY}; else null
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-5.5">RFC 8460 §5.5</a>
+ * @since 0.1
  */
 public record ReportResult(Instant at, LocalDate day, DomainName policyDomain, String reportId,
         @Nullable ReportUri destination, Kind kind, String detail, int attempt, @Nullable Instant nextAttempt) {

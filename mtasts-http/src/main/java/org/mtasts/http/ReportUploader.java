@@ -49,6 +49,7 @@ import org.mtasts.tlsrpt.ReportFormat;
  * <p>Thread-safe; share one instance.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-5.4">RFC 8460 §5.4</a>
+ * @since 0.1
  */
 public final class ReportUploader implements AutoCloseable {
 

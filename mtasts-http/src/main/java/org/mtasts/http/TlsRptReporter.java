@@ -104,6 +104,7 @@ import org.mtasts.tlsrpt.TlsReport;
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-4.1">RFC 8460 §4.1</a>
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-5">RFC 8460 §5</a>
+ * @since 0.1
  */
 public final class TlsRptReporter implements AutoCloseable {
 

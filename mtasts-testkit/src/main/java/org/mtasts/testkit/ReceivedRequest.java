@@ -25,6 +25,7 @@ import org.jspecify.annotations.Nullable;
  * @param body the body, at most the receiver's {@code maxBodyBytes} (copied in and out)
  * @param truncated whether the body was longer and was cut
  * @param status the status answered
+ * @since 0.1
  */
 public record ReceivedRequest(String host, @Nullable String sni, String method, String target, List<String> headers,
         byte[] body, boolean truncated, int status) {

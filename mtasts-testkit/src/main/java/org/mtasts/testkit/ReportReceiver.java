@@ -26,6 +26,7 @@ import org.mtasts.core.DomainName;
  *     size (default {@link #DEFAULT_MAX_BODY_BYTES})
  * @param certificate the certificate variant presented
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-5.4">RFC 8460 §5.4</a>
+ * @since 0.1
  */
 public record ReportReceiver(String name, int status, int maxBodyBytes, CertificateVariant certificate) {
 

@@ -123,6 +123,7 @@ import org.mtasts.core.DomainName;
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-4">RFC 8460 §4</a>
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-4.1">RFC 8460 §4.1</a>
+ * @since 0.1
  */
 public final class ReportAggregator {
 
