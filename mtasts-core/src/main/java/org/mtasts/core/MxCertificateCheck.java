@@ -89,7 +89,7 @@ public final class MxCertificateCheck {
         this.clock = clock;
     }
 
-    /** Returns a builder; a trust manager is required. */
+    /** {@return a builder; a trust manager is required} */
     public static Builder builder() {
         return new Builder();
     }

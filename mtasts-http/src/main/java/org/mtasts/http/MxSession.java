@@ -92,7 +92,14 @@ public final class MxSession implements AutoCloseable {
      *     QUIT, not the message); empty when the handshake failed (the connection is closed)
      */
     public record StartTls(DeliveryDecision decision, Optional<SSLSocket> socket) {
-        /** Validates the components. */
+        /**
+         * Validates the components.
+         *
+         * @param decision what to do with this MX host
+         * @param socket the TLS socket when the handshake completed (in mode enforce with a certificate
+         *     that failed after a resumed handshake it is there, but {@code decision.refuses()}: send
+         *     QUIT, not the message); empty when the handshake failed (the connection is closed)
+         */
         public StartTls {
             Objects.requireNonNull(decision, "decision");
             Objects.requireNonNull(socket, "socket");

@@ -68,7 +68,7 @@ public final class ReportUploader implements AutoCloseable {
         this.client = Clients.derive(b.client, b.trustManager, b.timeout, overrides, b.addressFilter);
     }
 
-    /** Returns a new builder. */
+    /** {@return a new builder} */
     public static Builder builder() {
         return new Builder();
     }

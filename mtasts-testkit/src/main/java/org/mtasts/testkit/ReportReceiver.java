@@ -36,7 +36,15 @@ public record ReportReceiver(String name, int status, int maxBodyBytes, Certific
     /** The largest {@link #maxBodyBytes} allowed: 16 MiB. */
     public static final int MAX_BODY_LIMIT = 16 * 1024 * 1024;
 
-    /** Validates and normalizes the components. */
+    /**
+     * Validates and normalizes the components.
+     *
+     * @param name the host name, normalized
+     * @param status the status answered to a {@code POST} whose body fits (100 to 599; default 200)
+     * @param maxBodyBytes the largest body kept; a larger one is answered with 413 and kept cut to this
+     *     size (default {@link #DEFAULT_MAX_BODY_BYTES})
+     * @param certificate the certificate variant presented
+     */
     public ReportReceiver {
         name = DomainName.of(name).ascii();
         if (status < 100 || status > 599) {

@@ -179,7 +179,7 @@ public final class ReportAggregator {
         this.listener = b.listener;
     }
 
-    /** Returns a builder. */
+    /** {@return a builder} */
     public static Builder builder() {
         return new Builder();
     }
@@ -482,7 +482,7 @@ public final class ReportAggregator {
 
     // ---------------------------------------------------------------- reports
 
-    /** Returns the UTC days that have sessions not yet taken. */
+    /** {@return the UTC days that have sessions not yet taken} */
     public SortedSet<LocalDate> days() {
         SortedSet<LocalDate> out = new TreeSet<>();
         for (Long day : days.keySet()) {
@@ -905,7 +905,7 @@ public final class ReportAggregator {
             this.details = details;
         }
 
-        /** Returns the policy. */
+        /** {@return the policy} */
         public PolicyDetails details() {
             return details;
         }
@@ -946,12 +946,12 @@ public final class ReportAggregator {
             this.bare = details.equals(new FailureDetails(details.resultType(), null, null, null, null, 0, null, null));
         }
 
-        /** Returns the policy's key. */
+        /** {@return the policy's key} */
         public PolicyKey policy() {
             return policy;
         }
 
-        /** Returns the failure details, with a count of 0. */
+        /** {@return the failure details, with a count of 0} */
         public FailureDetails details() {
             return details;
         }
