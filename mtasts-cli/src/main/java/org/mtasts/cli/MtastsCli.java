@@ -9,12 +9,12 @@ import picocli.CommandLine.Option;
 /**
  * The {@code mtasts} command.
  *
- * <pre>{@code
+ * <pre>
  * mtasts demo
  * mtasts check example.com --json
  * mtasts send --from postmaster@example.net --to postmaster@example.com
  * mtasts policy lint mta-sts.txt --mx mx1.example.com
- * }</pre>
+ * </pre>
  *
  * <p>Exit codes: {@link #OK} all good, {@link #FINDINGS} findings (invalid input, failed checks),
  * {@link #TEMPORARY} a temporary failure (DNS, network), {@link #USAGE} a usage error.

@@ -36,8 +36,8 @@ import org.mtasts.core.SafeText;
  * module exports no package, so this is not a library API.
  *
  * <pre>{@code
- * TlsProbe.Result r = TlsProbe.smtp("mx1.example.com", new InetSocketAddress(address, 25),
- *         Duration.ofSeconds(10), "checker.example.net");
+ * InetSocketAddress smtp = new InetSocketAddress(address, 25);          // an address of the MX host
+ * TlsProbe.Result r = TlsProbe.smtp("mx1.example.com", smtp, Duration.ofSeconds(10), "checker.example.net");
  * if (r.outcome() == TlsProbe.Outcome.SECURED) {
  *     CertificateVerdict v = MxCertificateCheck.check(mx, r.chain(), trust, Clock.systemUTC());
  * }

@@ -19,7 +19,7 @@ import java.util.Objects;
  */
 public sealed interface CertificateVerdict permits CertificateVerdict.Valid, CertificateVerdict.Invalid {
 
-    /** Returns whether the certificate is acceptable for the MX host. */
+    /** {@return whether the certificate is acceptable for the MX host} */
     boolean isValid();
 
     /**
@@ -28,7 +28,11 @@ public sealed interface CertificateVerdict permits CertificateVerdict.Valid, Cer
      * @param matchedName the dNSName that matched (such as {@code *.mail.example.com})
      */
     record Valid(String matchedName) implements CertificateVerdict {
-        /** Validates the component. */
+        /**
+         * Validates the component.
+         *
+         * @param matchedName the dNSName that matched (such as {@code *.mail.example.com})
+         */
         public Valid {
             Objects.requireNonNull(matchedName, "matchedName");
         }
@@ -48,7 +52,14 @@ public sealed interface CertificateVerdict permits CertificateVerdict.Valid, Cer
      * @param detail a plain-language explanation
      */
     record Invalid(ResultType resultType, String failureReasonCode, String detail) implements CertificateVerdict {
-        /** Validates the components. */
+        /**
+         * Validates the components.
+         *
+         * @param resultType {@code certificate-expired}, {@code certificate-not-trusted}, {@code
+         *     certificate-host-mismatch} or {@code validation-failure}
+         * @param failureReasonCode a stable failure-reason code such as {@code certificate-not-yet-valid}
+         * @param detail a plain-language explanation
+         */
         public Invalid {
             Objects.requireNonNull(resultType, "resultType");
             Objects.requireNonNull(failureReasonCode, "failureReasonCode");

@@ -70,7 +70,15 @@ public record DeliveryDecision(Verdict verdict, @Nullable ResultType resultType,
         REFUSE
     }
 
-    /** Validates the components. */
+    /**
+     * Validates the components.
+     *
+     * @param verdict what to do
+     * @param resultType the TLS-RPT result type of the failure, or null when there is none to report
+     * @param failureReasonCode the failure-reason code, or null (never null for the result types that
+     *     require one, RFC 8460 §4.3.1)
+     * @param explanation a plain-language explanation
+     */
     public DeliveryDecision {
         Objects.requireNonNull(verdict, "verdict");
         Objects.requireNonNull(explanation, "explanation");

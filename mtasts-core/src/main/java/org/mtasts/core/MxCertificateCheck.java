@@ -53,6 +53,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8461#section-4.2">RFC 8461 §4.2</a>
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6125#section-6.4">RFC 6125 §6.4</a>
+ * @since 0.1
  */
 public final class MxCertificateCheck {
 
@@ -88,7 +89,7 @@ public final class MxCertificateCheck {
         this.clock = clock;
     }
 
-    /** Returns a builder; a trust manager is required. */
+    /** {@return a builder; a trust manager is required} */
     public static Builder builder() {
         return new Builder();
     }

@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  * last-writer-wins is acceptable because every writer stores a policy it fetched itself.
  *
  * <pre>{@code
- * PolicyStore store = new InMemoryPolicyStore(10_000);          // in mtasts-http
+ * PolicyStore store = new InMemoryPolicyStore(10_000, clock);   // in mtasts-http
  * Optional<CachedPolicy> cached = store.get(DomainName.of("example.com"));
  * boolean usable = cached.filter(c -> !c.isExpired(clock.instant())).isPresent();
  * }</pre>

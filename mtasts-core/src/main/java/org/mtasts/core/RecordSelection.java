@@ -15,13 +15,14 @@ import java.util.function.Function;
  * Discovery<StsRecord> d = RecordSelection.sts(List.of("v=spf1 -all", "v=STSv1; id=1"));  // Found
  * RecordSelection.sts(List.of("v=STSv1; id=1", "v=STSv1; id=2"));                      // Multiple
  * RecordSelection.discoverSts(resolver, DomainName.of("example.com"))
- *         .thenAccept(discovery -> ...);
+ *         .thenAccept(discovery -> System.out.println(discovery.kind()));        // FOUND
  * }</pre>
  *
  * <p>Thread-safe (stateless).
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8461#section-3.1">RFC 8461 §3.1</a>
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-3">RFC 8460 §3</a>
+ * @since 0.1
  */
 public final class RecordSelection {
     private RecordSelection() {}

@@ -15,9 +15,9 @@ import org.jspecify.annotations.Nullable;
  * the closing quote.
  *
  * <pre>{@code
- * String safe = SafeText.escape("evil\r\nFAKE LOG LINE");   // "evil\u000d\u000aFAKE LOG LINE"
+ * String safe = SafeText.escape("evil\r\nFAKE LOG LINE");   // one line: CR and LF escaped
  * logger.log(WARNING, "refresh of {0} failed: {1}", domain, SafeText.escape(detail));
- * String value = SafeText.quote("it's");                     // 'it\\u0027s'
+ * String value = SafeText.quote("it's");                     // in single quotes, the ' escaped
  * }</pre>
  *
  * <p>Thread-safe (stateless).

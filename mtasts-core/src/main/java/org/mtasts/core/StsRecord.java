@@ -38,6 +38,7 @@ import java.util.Set;
  * @param id the policy instance id: 1 to 32 ASCII letters and digits, compared only for equality
  * @param extensions unknown fields in published order, names unique
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8461#section-3.1">RFC 8461 §3.1</a>
+ * @since 0.1
  */
 public record StsRecord(String id, List<Extension> extensions) {
 
@@ -56,7 +57,12 @@ public record StsRecord(String id, List<Extension> extensions) {
     private static final Instant FIRST_ID_INSTANT = Instant.parse("0000-01-01T00:00:00Z");
     private static final Instant LAST_ID_INSTANT = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
-    /** Validates and copies the components. */
+    /**
+     * Validates and copies the components.
+     *
+     * @param id the policy instance id: 1 to 32 ASCII letters and digits, compared only for equality
+     * @param extensions unknown fields in published order, names unique
+     */
     public StsRecord {
         Objects.requireNonNull(id, "id");
         extensions = List.copyOf(extensions);
@@ -107,7 +113,12 @@ public record StsRecord(String id, List<Extension> extensions) {
         return ID_FORMAT.format(now);
     }
 
-    /** Returns a copy with another id, keeping the extensions. */
+    /**
+     * Returns a copy with another id, keeping the extensions.
+     *
+     * @param newId the new policy instance id: 1 to 32 ASCII letters and digits
+     * @return the copy
+     */
     public StsRecord withId(String newId) {
         return new StsRecord(newId, extensions);
     }
@@ -269,7 +280,7 @@ public record StsRecord(String id, List<Extension> extensions) {
         return invalid(text, at, kind, detail);
     }
 
-    /** Returns the canonical wire form: {@code v=STSv1; id=ID} then {@code ; name=value} per extension. */
+    /** {@return the canonical wire form: {@code v=STSv1; id=ID} then {@code ; name=value} per extension} */
     public String toText() {
         StringBuilder out = new StringBuilder(16 + id.length());
         out.append(PREFIX).append("; id=").append(id);
@@ -279,7 +290,7 @@ public record StsRecord(String id, List<Extension> extensions) {
         return out.toString();
     }
 
-    /** Returns {@link #toText()}. */
+    /** {@return {@link #toText()}} */
     @Override
     public String toString() {
         return toText();

@@ -37,6 +37,12 @@ public record TlsOutcome(@Nullable ResultType resultType, @Nullable String failu
      *
      * @throws IllegalArgumentException if a reason code comes without a result type, or a result
      *     type that requires a reason code comes without one (RFC 8460 §4.3.1)
+     *
+     * @param resultType null when the session was secured with a valid certificate, else the result
+     *     type to report
+     * @param failureReasonCode the failure-reason code, or null (never null for the result types that
+     *     require one)
+     * @param detail a plain-language explanation (empty when secured)
      */
     public TlsOutcome {
         Objects.requireNonNull(detail, "detail");

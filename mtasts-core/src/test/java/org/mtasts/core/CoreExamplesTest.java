@@ -1,11 +1,12 @@
 package org.mtasts.core;
 
+import static java.lang.System.Logger.Level.WARNING;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,38 +14,55 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
+import java.util.ResourceBundle;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
-import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The {@code <pre>{@code ...}</pre>} examples of the public Javadoc, compiled and run (adapted where
- * they refer to variables or to other modules), so that the documentation stays true. One test per
- * type, in the order of the type names.
+ * The Javadoc examples of mtasts-core and the README's "Parsing" example, compiled and run: each
+ * {@code // --- example:} region is the example as written (CONTRIBUTING.md, "Examples"); the set-up
+ * before it gives the variables it uses, the assertions after it check what it did. Examples that
+ * need an MX host over TLS or an mtasts-http type run in mtasts-http's {@code MxExamplesTest} and
+ * {@code HttpExamplesTest}.
  */
 class CoreExamplesTest {
 
     private static final String BODY = "version: STSv1\nmode: enforce\nmx: mx1.example.com\nmax_age: 86400\n";
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-28T22:14:27.123Z"), ZoneOffset.UTC);
 
-    /** Runs the code and returns what it printed on System.out. */
-    private static String printed(Runnable code) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    /** Code that may throw, run with System.out and System.err captured. */
+    interface Code {
+        void run() throws Exception;
+    }
+
+    /** Runs the code and returns what it printed on System.out and System.err, in order. */
+    private static String printed(Code code) throws Exception {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream capture = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        System.setOut(capture);
+        System.setErr(capture);
         try {
             code.run();
         } finally {
-            System.setOut(original);
+            System.setOut(out);
+            System.setErr(err);
         }
-        return out.toString(StandardCharsets.UTF_8);
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @BeforeAll
+    static void pki() throws Exception {
+        MxCertificateCheckTest.makePki();
+    }
+
+    private static MxCertificateCheck check() {
+        return MxCertificateCheck.builder().trustManager(MxCertificateCheckTest.trust)
+                .clock(Clock.fixed(Instant.parse("2026-06-01T12:00:00Z"), ZoneOffset.UTC)).build();
     }
 
     @Test
@@ -54,7 +72,7 @@ class CoreExamplesTest {
         StsPolicy policy = StsPolicy.parse(BODY).orElseThrow();
         String body = BODY;
         Clock clock = CLOCK;
-        // --- example
+        // --- example: CachedPolicy
         CachedPolicy cached = CachedPolicy.of(domain, record.id(), policy, body, clock.instant());
         boolean usable = !cached.isExpired(clock.instant());
         // ---
@@ -63,71 +81,96 @@ class CoreExamplesTest {
     }
 
     @Test
-    void certificateVerdictAndTlsOutcome() {
-        List<String> reported = new ArrayList<>();
-        CertificateVerdict v = new CertificateVerdict.Invalid(ResultType.CERTIFICATE_HOST_MISMATCH,
-                MxCertificateCheck.REASON_HOST_MISMATCH, "the certificate names other.example, not mx1.example.com");
-        // --- example (CertificateVerdict)
-        if (v instanceof CertificateVerdict.Invalid invalid) {
-            System.out.println(invalid.resultType() + " " + invalid.failureReasonCode() + ": " + invalid.detail());
-            reported.add(invalid.resultType() + " " + invalid.failureReasonCode());
-        }
-        // --- example (TlsOutcome)
-        TlsOutcome outcome = TlsOutcome.of(v);
-        TlsOutcome noTls = TlsOutcome.starttlsNotSupported();
+    void certificateVerdict() throws Exception {
+        MxCertificateCheck check = check();
+        DomainName mxHost = DomainName.of("mx1.example.com");
+        List<X509Certificate> presentedChain = List.of(MxCertificateCheckTest.leaf().dns("other.example").build(),
+                MxCertificateCheckTest.intermediate.cert());
+        String out = printed(() -> {
+            // --- example: CertificateVerdict
+            CertificateVerdict v = check.check(mxHost, presentedChain);
+            if (v instanceof CertificateVerdict.Invalid invalid) {
+                System.out.println(invalid.resultType() + " " + invalid.failureReasonCode() + ": " + invalid.detail());
+            }
+            // ---
+        });
+        assertThat(out).isEqualTo("certificate-host-mismatch certificate-host-mismatch: "
+                + "the certificate names other.example, not mx1.example.com\n");
+    }
+
+    @Test
+    void tlsOutcome() throws Exception {
+        MxCertificateCheck check = check();
+        DomainName mx = DomainName.of("mx1.example.com");
+        List<X509Certificate> chain = List.of(MxCertificateCheckTest.leaf().dns("mx1.example.com").build(),
+                MxCertificateCheckTest.intermediate.cert());
+        // --- example: TlsOutcome
+        TlsOutcome outcome = TlsOutcome.of(check.check(mx, chain));   // from the certificate check
+        TlsOutcome noTls = TlsOutcome.starttlsNotSupported();          // EHLO did not offer STARTTLS
         // ---
-        assertThat(reported).containsExactly("certificate-host-mismatch certificate-host-mismatch");
-        assertThat(outcome.resultType()).isEqualTo(ResultType.CERTIFICATE_HOST_MISMATCH);
+        assertThat(outcome.isSecured()).isTrue();
         assertThat(noTls.resultType()).isEqualTo(ResultType.STARTTLS_NOT_SUPPORTED);
     }
 
     @Test
-    void deliveryDecision() {
-        List<String> log = new ArrayList<>();
-        // --- example
-        StsPolicy policy = StsPolicy.parse("version: STSv1\nmode: enforce\nmx: mx1.example.com\nmax_age: 86400\n")
-                .orElseThrow();
-        DomainName mx = DomainName.of("mx2.example.com");
-        if (!DeliveryDecision.mayConnect(policy, mx)) {
-            System.out.println("not listed: try the next MX host");   // enforce: no connection needed
-            log.add("not listed");
-        }
-        DeliveryDecision d = DeliveryDecision.decide(policy, DomainName.of("mx1.example.com"),
-                TlsOutcome.starttlsNotSupported());
-        if (d.refuses()) {
-            System.out.println(d.resultType() + ": " + d.explanation());   // starttls-not-supported: ...
-            log.add(d.resultType() + ": " + d.explanation());
-        }
-        // ---
-        assertThat(log).containsExactly("not listed", "starttls-not-supported: the MX host does not offer STARTTLS");
+    void deliveryDecision() throws Exception {
+        String out = printed(() -> {
+            // --- example: DeliveryDecision
+            StsPolicy policy = StsPolicy.parse("version: STSv1\nmode: enforce\nmx: mx1.example.com\nmax_age: 86400\n")
+                    .orElseThrow();
+            DomainName mx = DomainName.of("mx2.example.com");
+            if (!DeliveryDecision.mayConnect(policy, mx)) {
+                System.out.println("not listed: try the next MX host");   // enforce: no connection needed
+            }
+            DeliveryDecision d = DeliveryDecision.decide(policy, DomainName.of("mx1.example.com"),
+                    TlsOutcome.starttlsNotSupported());
+            if (d.refuses()) {
+                System.out.println(d.resultType() + ": " + d.explanation());   // starttls-not-supported: ...
+            }
+            // ---
+        });
+        assertThat(out).isEqualTo("not listed: try the next MX host\n"
+                + "starttls-not-supported: the MX host does not offer STARTTLS\n");
     }
 
     @Test
-    void discoveryAndRecordSelection() throws Exception {
-        // --- example (Discovery)
+    void discovery() {
+        // --- example: Discovery
         Discovery<StsRecord> d = RecordSelection.sts(List.of("v=spf1 -all", "v=STSv1; id=1"));
-        String id = null;
         if (d instanceof Discovery.Found<StsRecord> found) {
-            id = found.record().id();
+            String id = found.record().id();
         }
-        // --- example (RecordSelection)
-        Discovery<StsRecord> multiple = RecordSelection.sts(List.of("v=STSv1; id=1", "v=STSv1; id=2"));
+        // ---
+        assertThat(d.kind()).isEqualTo(Discovery.Kind.FOUND);
+        assertThat(d.found()).contains(StsRecord.of("1"));
+    }
+
+    @Test
+    void recordSelection() throws Exception {
         TxtResolver resolver = name -> CompletableFuture.completedFuture(
                 new TxtAnswer.Records(List.of("v=STSv1; id=abc")));
         List<Discovery<StsRecord>> seen = new ArrayList<>();
-        RecordSelection.discoverSts(resolver, DomainName.of("example.com"))
-                .thenAccept(seen::add).get(5, TimeUnit.SECONDS);
-        // ---
-        assertThat(d.kind()).isEqualTo(Discovery.Kind.FOUND);
-        assertThat(id).isEqualTo("1");
-        assertThat(multiple.kind()).isEqualTo(Discovery.Kind.MULTIPLE);
-        assertThat(seen).extracting(Discovery::kind).containsExactly(Discovery.Kind.FOUND);
+        String out = printed(() -> {
+            // --- example: RecordSelection
+            Discovery<StsRecord> d = RecordSelection.sts(List.of("v=spf1 -all", "v=STSv1; id=1"));  // Found
+            RecordSelection.sts(List.of("v=STSv1; id=1", "v=STSv1; id=2"));                      // Multiple
+            RecordSelection.discoverSts(resolver, DomainName.of("example.com"))
+                    .thenAccept(discovery -> System.out.println(discovery.kind()));        // FOUND
+            // ---
+            seen.add(d);
+            seen.add(RecordSelection.sts(List.of("v=STSv1; id=1", "v=STSv1; id=2")));
+            RecordSelection.discoverSts(resolver, DomainName.of("example.com")).get(5, TimeUnit.SECONDS);
+        });
+        assertThat(seen).extracting(Discovery::kind).containsExactly(Discovery.Kind.FOUND, Discovery.Kind.MULTIPLE);
+        assertThat(out).isEqualTo("FOUND\n");
     }
 
     @Test
     void domainName() {
-        // --- example
+        // --- example: DomainName
         DomainName mx = DomainName.of("MX1.Bücher.example.");
+        mx.toString();        // "mx1.xn--bcher-kva.example"
+        mx.policyHost();      // "mta-sts.mx1.xn--bcher-kva.example"
         // ---
         assertThat(mx.toString()).isEqualTo("mx1.xn--bcher-kva.example");
         assertThat(mx.policyHost()).isEqualTo("mta-sts.mx1.xn--bcher-kva.example");
@@ -135,55 +178,60 @@ class CoreExamplesTest {
 
     @Test
     void extension() {
-        // --- example
+        // --- example: Extension
         StsRecord r = StsRecord.parse("v=STSv1; id=1; note=hello").orElseThrow();
-        Extension e = r.extensions().get(0);
+        Extension e = r.extensions().get(0);   // name "note", value "hello"
         // ---
         assertThat(e.name()).isEqualTo("note");
         assertThat(e.value()).isEqualTo("hello");
     }
 
     @Test
-    @DisplayName("MxCertificateCheck: the example, with the chain a JSSE session returns as Certificate[]")
-    void mxCertificateCheck() throws Exception {
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init((java.security.KeyStore) null);
-        X509TrustManager systemTrustManager = (X509TrustManager) factory.getTrustManagers()[0];
-        Certificate[] peerCertificates = new X509Certificate[0];   // what session.getPeerCertificates() returns
-        // --- example
-        MxCertificateCheck check = MxCertificateCheck.builder()
-                .trustManager(systemTrustManager).clock(Clock.systemUTC()).build();
-        CertificateVerdict verdict = check.check(DomainName.of("mx1.example.com"),
-                List.of((X509Certificate[]) peerCertificates));
-        // --- example (Builder)
-        MxCertificateCheck other = MxCertificateCheck.builder().trustManager(systemTrustManager).build();
+    void mxCertificateCheckBuilderAndDnsNames() throws Exception {
+        X509TrustManager tm = MxCertificateCheckTest.trust;
+        X509Certificate leaf = MxCertificateCheckTest.leaf().dns("mx1.example.com", "*.example.net").build();
+        // --- example: MxCertificateCheck.Builder
+        MxCertificateCheck check = MxCertificateCheck.builder().trustManager(tm).build();
+        // --- example: MxCertificateCheck.dnsNames
+        List<String> names = MxCertificateCheck.dnsNames(leaf);   // ["mx1.example.com", "*.example.net"]
         // ---
-        assertThat(verdict).isEqualTo(new CertificateVerdict.Invalid(ResultType.VALIDATION_FAILURE,
-                MxCertificateCheck.REASON_NO_CERTIFICATE, "the MX host presented no certificate"));
-        assertThat(other.check(DomainName.of("mx1.example.com"), List.of())).isEqualTo(verdict);
+        assertThat(names).containsExactly("mx1.example.com", "*.example.net");
+        assertThat(check.check(DomainName.of("mx1.example.com"), List.of()))
+                .isEqualTo(new CertificateVerdict.Invalid(ResultType.VALIDATION_FAILURE,
+                        MxCertificateCheck.REASON_NO_CERTIFICATE, "the MX host presented no certificate"));
     }
 
     @Test
     void mxPattern() {
-        // --- example
+        // --- example: MxPattern
         MxPattern p = MxPattern.of("*.mail.example.com");
+        p.matches(DomainName.of("mx1.mail.example.com"));    // true
+        p.matches(DomainName.of("a.b.mail.example.com"));    // false: one label only
+        p.matches(DomainName.of("mail.example.com"));        // false
         // ---
         assertThat(p.matches(DomainName.of("mx1.mail.example.com"))).isTrue();
         assertThat(p.matches(DomainName.of("a.b.mail.example.com"))).isFalse();
         assertThat(p.matches(DomainName.of("mail.example.com"))).isFalse();
     }
 
+    private final List<Object> used = new ArrayList<>();
+
+    private void use(StsPolicy policy) {
+        used.add(policy);
+    }
+
+    private void log(SyntaxError error) {
+        used.add(error);
+    }
+
     @Test
     void parseResult() {
-        List<Object> used = new ArrayList<>();
-        Consumer<StsPolicy> use = used::add;
-        Consumer<SyntaxError> log = used::add;
         for (String body : List.of(BODY, "version: STSv1\nmode: strict\n")) {
-            // --- example
+            // --- example: ParseResult
             ParseResult<StsPolicy> result = StsPolicy.parse(body);
             switch (result.kind()) {
-                case VALID -> use.accept(((ParseResult.Valid<StsPolicy>) result).value());
-                case INVALID -> log.accept(((ParseResult.Invalid<StsPolicy>) result).error());
+                case VALID -> use(((ParseResult.Valid<StsPolicy>) result).value());
+                case INVALID -> log(((ParseResult.Invalid<StsPolicy>) result).error());
                 case NOT_APPLICABLE -> { }
             }
             // ---
@@ -194,14 +242,14 @@ class CoreExamplesTest {
     }
 
     @Test
-    void parseWarning() {
+    void parseWarning() throws Exception {
         String body = "version: STSv1\nmode: enforce\nmx: mx1.example.com\nmax_age: 99999999\n";
         String out = printed(() -> {
-            // --- example
+            // --- example: ParseWarning
             ParseResult<StsPolicy> r = StsPolicy.parse(body);
             if (r instanceof ParseResult.Valid<StsPolicy> valid) {
                 for (ParseWarning w : valid.warnings()) {
-                    System.out.println(w);
+                    System.out.println(w);      // line 4, column 10: max_age ... clamped ... (RFC 8461 §3.2)
                 }
             }
             // ---
@@ -211,7 +259,7 @@ class CoreExamplesTest {
 
     @Test
     void policyMode() {
-        // --- example
+        // --- example: PolicyMode
         PolicyMode mode = PolicyMode.fromToken("enforce").orElseThrow();
         boolean refusesBadMx = mode == PolicyMode.ENFORCE;
         // ---
@@ -221,141 +269,160 @@ class CoreExamplesTest {
     @Test
     void policyParser() {
         byte[] body = (" " + BODY).getBytes(StandardCharsets.UTF_8);
-        // --- example
+        // --- example: PolicyParser
         ParseResult<StsPolicy> strict = PolicyParser.strict().parse(body);
-        ParseResult<StsPolicy> lint = PolicyParser.lenient().parse(body);
+        ParseResult<StsPolicy> lint = PolicyParser.lenient().parse(body);   // says what it skipped
         // ---
         assertThat(strict.isValid()).isFalse();
         assertThat(((ParseResult.Valid<StsPolicy>) lint).warnings()).extracting(ParseWarning::code)
                 .containsExactly(ParseWarning.LEADING_WHITESPACE_SKIPPED);
     }
 
-    @Test
-    @DisplayName("PolicyStore: the example, with a map-based store standing in for mtasts-http's")
-    void policyStore() {
-        Map<DomainName, CachedPolicy> map = new ConcurrentHashMap<>();
-        PolicyStore store = new PolicyStore() {
-            @Override
-            public Optional<CachedPolicy> get(DomainName domain) {
-                return Optional.ofNullable(map.get(domain));
-            }
+    private final List<String> sent = new ArrayList<>();
 
-            @Override
-            public void put(CachedPolicy policy) {
-                map.put(policy.domain(), policy);
-            }
+    private void post(URI uri, byte[] report) {
+        sent.add("POST " + uri + " " + report.length + " bytes");
+    }
 
-            @Override
-            public void remove(DomainName domain) {
-                map.remove(domain);
-            }
-
-            @Override
-            public void forEach(Consumer<? super CachedPolicy> action) {
-                map.values().forEach(action);
-            }
-        };
-        store.put(CachedPolicy.of(DomainName.of("example.com"), "1", StsPolicy.parse(BODY).orElseThrow(), BODY,
-                CLOCK.instant()));
-        Clock clock = CLOCK;
-        // --- example
-        Optional<CachedPolicy> cached = store.get(DomainName.of("example.com"));
-        boolean usable = cached.filter(c -> !c.isExpired(clock.instant())).isPresent();
-        // ---
-        assertThat(usable).isTrue();
+    private void mail(String address, String message) {
+        sent.add("mail " + address + ": " + message);
     }
 
     @Test
     void reportUri() {
         TlsRptRecord record = TlsRptRecord.of("https://r.example/tlsrpt", "mailto:tlsrpt@example.com");
-        List<String> sent = new ArrayList<>();
-        // --- example
+        byte[] gzippedReport = {0x1f, (byte) 0x8b};
+        String message = "the report";
+        // --- example: ReportUri
         for (ReportUri uri : record.rua()) {
             if (uri instanceof ReportUri.Https https) {
-                sent.add("POST " + https.toUri());
+                post(https.toUri(), gzippedReport);
             } else if (uri instanceof ReportUri.Mailto mailto) {
-                sent.add("mail " + mailto.address());
+                mail(mailto.address(), message);
             }
         }
         // ---
-        assertThat(sent).containsExactly("POST https://r.example/tlsrpt", "mail tlsrpt@example.com");
+        assertThat(sent).containsExactly("POST https://r.example/tlsrpt 2 bytes", "mail tlsrpt@example.com: the report");
     }
 
     @Test
     void resultType() {
-        // --- example
-        ResultType t = ResultType.of("certificate-expired");
-        ResultType future = ResultType.of("some-new-type");
+        // --- example: ResultType
+        ResultType t = ResultType.of("certificate-expired");   // == ResultType.CERTIFICATE_EXPIRED
+        ResultType future = ResultType.of("some-new-type");    // kept; isRegistered() is false
         // ---
         assertThat(t).isSameAs(ResultType.CERTIFICATE_EXPIRED);
         assertThat(future.isRegistered()).isFalse();
+        assertThat(future.token()).isEqualTo("some-new-type");
+    }
+
+    @Test
+    void safeText() {
+        List<String> logged = new ArrayList<>();
+        System.Logger logger = new System.Logger() {
+            @Override
+            public String getName() {
+                return "example";
+            }
+
+            @Override
+            public boolean isLoggable(Level level) {
+                return true;
+            }
+
+            @Override
+            public void log(Level level, ResourceBundle bundle, String msg, Throwable thrown) {
+                logged.add(msg);
+            }
+
+            @Override
+            public void log(Level level, ResourceBundle bundle, String format, Object... params) {
+                logged.add(java.text.MessageFormat.format(format, params));
+            }
+        };
+        DomainName domain = DomainName.of("example.com");
+        String detail = "bad\u001b[31m status";
+        // --- example: SafeText
+        String safe = SafeText.escape("evil\r\nFAKE LOG LINE");   // one line: CR and LF escaped
+        logger.log(WARNING, "refresh of {0} failed: {1}", domain, SafeText.escape(detail));
+        String value = SafeText.quote("it's");                     // in single quotes, the ' escaped
+        // ---
+        assertThat(safe).isEqualTo("evil\\u000d\\u000aFAKE LOG LINE");
+        assertThat(logged).containsExactly("refresh of example.com failed: bad\\u001b[31m status");
+        assertThat(value).isEqualTo("'it\\u0027s'");
     }
 
     @Test
     void stsPolicy() {
         byte[] body = BODY.getBytes(StandardCharsets.US_ASCII);
-        boolean skipped = false;
-        // --- example
+        // --- example: StsPolicy
         StsPolicy policy = StsPolicy.parse(body).orElseThrow();
         if (policy.mode() == PolicyMode.ENFORCE && !policy.matches(DomainName.of("mx1.example.com"))) {
-            skipped = true;   // RFC 8461 §4.1: this MX host is not allowed; try the next one
+            // RFC 8461 §4.1: this MX host is not allowed; try the next one
         }
         StsPolicy generated = StsPolicy.builder()
                 .mode(PolicyMode.TESTING).mx("mx1.example.com").mx("*.mail.example.com")
                 .maxAge(Duration.ofDays(7)).build();
-        // --- example (Builder)
+        // --- example: StsPolicy.Builder
         StsPolicy p = StsPolicy.builder().mode(PolicyMode.ENFORCE)
                 .mx("mx1.example.com").maxAge(Duration.ofDays(14)).build();
         // ---
-        assertThat(skipped).isFalse();
+        assertThat(policy.matches(DomainName.of("mx1.example.com"))).isTrue();
         assertThat(StsPolicy.parse(generated.toText()).orElseThrow()).isEqualTo(generated);
         assertThat(p.maxAge()).isEqualTo(1_209_600L);
     }
 
     @Test
     void stsRecord() {
-        Clock systemUTC = CLOCK;
-        // --- example
+        // --- example: StsRecord
         StsRecord record = StsRecord.parse("v=STSv1; id=20160831085700Z;").orElseThrow();
-        StsRecord next = StsRecord.generate(systemUTC);
-        String txt = next.toText();
+        record.id();                                    // "20160831085700Z"
+        StsRecord next = StsRecord.generate(Clock.systemUTC());
+        String txt = next.toText();                     // "v=STSv1; id=20261128T221427123Z"
         // ---
         assertThat(record.id()).isEqualTo("20160831085700Z");
-        assertThat(txt).isEqualTo("v=STSv1; id=20261128T221427123Z");
+        assertThat(txt).matches("v=STSv1; id=\\d{8}T\\d{9}Z");
+        assertThat(StsRecord.generate(CLOCK).toText()).isEqualTo("v=STSv1; id=20261128T221427123Z");
     }
 
     @Test
-    void syntaxErrorAndException() {
+    void syntaxError() throws Exception {
         String out = printed(() -> {
-            // --- example (SyntaxError)
+            // --- example: SyntaxError
             ParseResult<StsRecord> r = StsRecord.parse("v=STSv1; id=a;;");
             if (r instanceof ParseResult.Invalid<StsRecord> invalid) {
                 SyntaxError e = invalid.error();
-                System.out.println(e);
-                System.out.println(e.code());
+                System.out.println(e);          // line 1, column 15: empty field ... (RFC 8461 §3.1)
+                System.out.println(e.code());   // sts-record-empty-field
             }
             // ---
         });
         assertThat(out).isEqualTo("line 1, column 15: empty field between ';' and ';' (RFC 8461 §3.1)\n"
                 + "sts-record-empty-field\n");
+    }
+
+    @Test
+    void syntaxErrorException() throws Exception {
         String txt = "v=STSv1; id=2024-01-01";
-        String caught = null;
-        // --- example (SyntaxErrorException)
-        try {
-            StsRecord record = StsRecord.parse(txt).orElseThrow();
-            caught = record.id();
-        } catch (SyntaxErrorException e) {
-            caught = e.error().code() + " at column " + e.error().column();
-        }
-        // ---
-        assertThat(caught).isEqualTo("sts-record-invalid-id at column 17");
+        String out = printed(() -> {
+            // --- example: SyntaxErrorException
+            try {
+                StsRecord record = StsRecord.parse(txt).orElseThrow();
+            } catch (SyntaxErrorException e) {
+                System.err.println(e.error().code() + " at column " + e.error().column());
+            }
+            // ---
+        });
+        assertThat(out).isEqualTo("sts-record-invalid-id at column 17\n");
     }
 
     @Test
     void tlsRptRecord() {
-        // --- example
+        // --- example: TlsRptRecord
         TlsRptRecord r = TlsRptRecord.parse("v=TLSRPTv1; rua=mailto:tls@example.com,https://r.example/t")
                 .orElseThrow();
+        r.rua().size();              // 2
+        r.toText();                  // "v=TLSRPTv1; rua=mailto:tls@example.com,https://r.example/t"
         // ---
         assertThat(r.rua()).hasSize(2);
         assertThat(r.toText()).isEqualTo("v=TLSRPTv1; rua=mailto:tls@example.com,https://r.example/t");
@@ -363,21 +430,31 @@ class CoreExamplesTest {
 
     @Test
     void txtResolverAndTxtAnswer() {
-        // --- example (TxtResolver)
+        // --- example: TxtResolver
         TxtResolver fake = name -> CompletableFuture.completedFuture(
                 name.equals("_mta-sts.example.com")
                         ? new TxtAnswer.Records(List.of("v=STSv1; id=1"))
                         : new TxtAnswer.NoRecords(true));
+        // ---
         TxtResolver resolver = fake;
-        Discovery<StsRecord> d = null;
-        // --- example (TxtAnswer)
+        // --- example: TxtAnswer
         TxtAnswer answer = resolver.resolveTxtAsync("_mta-sts.example.com").join();
         if (answer instanceof TxtAnswer.Records records) {
-            d = RecordSelection.sts(records.texts());
+            Discovery<StsRecord> d = RecordSelection.sts(records.texts());
         }
         // ---
-        assertThat(d).isNotNull();
-        assertThat(d.found()).contains(StsRecord.of("1"));
+        assertThat(answer).isEqualTo(new TxtAnswer.Records(List.of("v=STSv1; id=1")));
         assertThat(fake.resolveTxtAsync("_mta-sts.other.example").join()).isEqualTo(new TxtAnswer.NoRecords(true));
+    }
+
+    @Test
+    void readmeParsing() {
+        byte[] bodyBytes = BODY.getBytes(StandardCharsets.US_ASCII);
+        // --- example: README Parsing
+        ParseResult<StsPolicy> result = StsPolicy.parse(bodyBytes);
+        StsPolicy policy = result.orElseThrow();               // SyntaxErrorException if invalid
+        boolean ok = policy.matches(DomainName.of("mx1.example.com"));
+        // ---
+        assertThat(ok).isTrue();
     }
 }

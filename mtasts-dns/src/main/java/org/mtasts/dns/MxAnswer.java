@@ -11,7 +11,9 @@ import org.mtasts.core.DomainName;
  * <pre>{@code
  * MxAnswer answer = resolver.resolveMx(DomainName.of("example.com"));
  * if (answer instanceof MxAnswer.Hosts hosts) {
- *     for (MxHost mx : hosts.hosts()) { ... }          // ordered by preference
+ *     for (MxHost mx : hosts.hosts()) {                // ordered by preference
+ *         System.out.println(mx.preference() + " " + mx.host());
+ *     }
  * } else if (answer.kind() == MxAnswer.Kind.NULL_MX) {
  *     // RFC 7505: the domain accepts no mail
  * }

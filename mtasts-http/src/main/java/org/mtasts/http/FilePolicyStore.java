@@ -48,7 +48,7 @@ import org.mtasts.core.PolicyStore;
  * its directory.
  *
  * <pre>{@code
- * FilePolicyStore store = FilePolicyStore.builder(Path.of("/var/lib/mta/mtasts"))
+ * FilePolicyStore store = FilePolicyStore.builder(stateDirectory.resolve("mtasts"))   // /var/lib/mta/mtasts
  *         .problemListener((file, problem, cause) -> log.warn(file + ": " + problem))
  *         .open();
  * MtaSts sts = MtaSts.builder().store(store).build();

@@ -57,7 +57,9 @@ import org.mtasts.core.SyntaxError;
  * the roots.
  *
  * <pre>{@code
- * HttpsPolicyFetcher fetcher = HttpsPolicyFetcher.builder().client(appClient).build();
+ * HttpsPolicyFetcher fetcher = HttpsPolicyFetcher.builder()
+ *         .client(appClient)                   // your OkHttpClient: its pools, proxy, listeners
+ *         .build();
  * FetchResult result = fetcher.fetch(DomainName.of("example.com"));
  * if (result instanceof FetchResult.Fetched fetched) {
  *     StsPolicy policy = fetched.policy();

@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param kind the outcome
  * @param detail a one-line description, such as the server's reply (escaped when shown)
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-5.5">RFC 8460 §5.5</a>
+ * @since 0.1
  */
 public record MailResult(Kind kind, String detail) {
 
@@ -32,7 +33,12 @@ public record MailResult(Kind kind, String detail) {
         FAILED
     }
 
-    /** Validates the components. */
+    /**
+     * Validates the components.
+     *
+     * @param kind the outcome
+     * @param detail a one-line description, such as the server's reply (escaped when shown)
+     */
     public MailResult {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(detail, "detail");
@@ -68,12 +74,12 @@ public record MailResult(Kind kind, String detail) {
         return new MailResult(Kind.FAILED, detail);
     }
 
-    /** Returns whether the mail was accepted. */
+    /** {@return whether the mail was accepted} */
     public boolean accepted() {
         return kind == Kind.ACCEPTED;
     }
 
-    /** Returns whether another attempt later makes sense (only for {@link Kind#FAILED}). */
+    /** {@return whether another attempt later makes sense (only for {@link Kind#FAILED})} */
     public boolean retryable() {
         return kind == Kind.FAILED;
     }

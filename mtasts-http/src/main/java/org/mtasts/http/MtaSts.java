@@ -79,7 +79,9 @@ import org.mtasts.tlsrpt.ReportAggregator;
  * RefreshListener}, except for policies in mode none. {@link #refreshNow()} runs a pass at once.
  *
  * <pre>{@code
- * MtaSts sts = MtaSts.builder().txtResolver(resolver).build();     // share one
+ * MtaSts sts = MtaSts.builder()                        // thread-safe; share one
+ *         .txtResolver(resolver)
+ *         .build();
  * PolicyResolution r = sts.resolve(DomainName.of("example.com"));
  * if (r instanceof PolicyResolution.Active active) {
  *     boolean allowed = active.policy().matches(DomainName.of("mx1.example.com"));

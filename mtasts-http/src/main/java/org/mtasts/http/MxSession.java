@@ -62,7 +62,7 @@ import org.mtasts.tlsrpt.PolicyDetails;
  *     if (session.refused()) {
  *         return;                                               // enforce: not listed; try the next MX host
  *     }
- *     Socket socket = new Socket(address, 25);                  // ... greeting, EHLO, STARTTLS, "220 Ready"
+ *     Socket socket = openSmtp(mx);                             // your SMTP code: greeting, EHLO, STARTTLS, "220"
  *     MxSession.StartTls tls = session.startTls(socket);        // SNI, TLS 1.2+, RFC 8461 §4.2 in the handshake
  *     if (tls.decision().refuses()) {
  *         return;                                               // enforce: say why with tls.decision().explanation()
@@ -95,7 +95,13 @@ public final class MxSession implements AutoCloseable {
      *     QUIT, not the message); empty when the handshake failed (the connection is closed)
      */
     public record StartTls(DeliveryDecision decision, TlsOutcome tls, Optional<SSLSocket> socket) {
-        /** Validates the components. */
+        /**
+         * Validates the components.
+         *
+         * @param decision what to do with this MX host
+         * @param tls what happened in the TLS session
+         * @param socket the TLS socket when the handshake completed; empty when it failed
+         */
         public StartTls {
             Objects.requireNonNull(decision, "decision");
             Objects.requireNonNull(tls, "tls");

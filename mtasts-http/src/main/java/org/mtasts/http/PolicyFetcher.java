@@ -15,9 +15,10 @@ import org.mtasts.core.DomainName;
  * be called by many threads at once.
  *
  * <pre>{@code
- * PolicyFetcher fetcher = HttpsPolicyFetcher.builder().build();
- * FetchResult result = fetcher.fetch(DomainName.of("example.com"));     // blocking
- * fetcher.fetchAsync(DomainName.of("example.net")).thenAccept(System.out::println);
+ * PolicyFetcher fetcher = HttpsPolicyFetcher.builder()
+ *         .build();
+ * FetchResult result = fetcher.fetch(DomainName.of("example.com"));                         // blocking
+ * CompletableFuture<FetchResult> later = fetcher.fetchAsync(DomainName.of("example.net"));  // never blocks
  * }</pre>
  *
  * <p>Implementations must be thread-safe; share one instance.

@@ -151,6 +151,10 @@ public sealed interface PolicyResolution
         /**
          * Validates the components.
          *
+         * @param cached the policy with its record id, fetch time and expiry
+         * @param fresh whether it was fetched for this resolution rather than served from the cache
+         * @param reportedPolicy the policy object sessions report: {@link PolicyDetails#applied} of
+         *     {@code cached}, made once
          * @throws IllegalArgumentException if {@code reportedPolicy} is not the one of {@code cached}
          */
         public Active {
@@ -214,7 +218,15 @@ public sealed interface PolicyResolution
      */
     record NoPolicy(DomainName domain, Reason reason, String detail, PolicyDetails reportedPolicy,
             Optional<FailureDetails> policyFailure) implements PolicyResolution {
-        /** Validates the components. */
+        /**
+         * Validates the components.
+         *
+         * @param domain the policy domain
+         * @param reason why
+         * @param detail a one-line explanation without raw control characters
+         * @param reportedPolicy the policy object sessions report
+         * @param policyFailure the failure sessions report, if any
+         */
         public NoPolicy {
             Objects.requireNonNull(domain, "domain");
             Objects.requireNonNull(reason, "reason");
@@ -250,7 +262,17 @@ public sealed interface PolicyResolution
      */
     record TemporaryFailure(DomainName domain, Reason reason, String detail, Optional<CachedPolicy> fallback,
             PolicyDetails reportedPolicy, Optional<FailureDetails> policyFailure) implements PolicyResolution {
-        /** Validates the components. */
+        /**
+         * Validates the components.
+         *
+         * @param domain the policy domain
+         * @param reason what failed
+         * @param detail a one-line explanation without raw control characters
+         * @param fallback the unexpired cached policy to apply, if any
+         * @param reportedPolicy the policy object sessions report: that of the fallback, else {@code
+         *     no-policy-found}
+         * @param policyFailure the failure sessions report, if any
+         */
         public TemporaryFailure {
             Objects.requireNonNull(domain, "domain");
             Objects.requireNonNull(reason, "reason");

@@ -18,6 +18,8 @@ import org.mtasts.core.CachedPolicy;
  *
  * <p>Implementations must be thread-safe, return quickly and not throw (an exception is logged
  * and otherwise ignored).
+ *
+ * @since 0.1
  */
 @FunctionalInterface
 public interface RefreshListener {

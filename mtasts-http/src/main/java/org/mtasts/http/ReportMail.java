@@ -24,6 +24,7 @@ import org.mtasts.core.DomainName;
  * <p>Immutable and thread-safe.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-5.3">RFC 8460 §5.3</a>
+ * @since 0.1
  */
 public final class ReportMail {
 
@@ -97,22 +98,22 @@ public final class ReportMail {
         }
     }
 
-    /** Returns the SMTP {@code MAIL FROM} address. */
+    /** {@return the SMTP {@code MAIL FROM} address} */
     public String envelopeSender() {
         return envelopeSender;
     }
 
-    /** Returns the SMTP {@code RCPT TO} address. */
+    /** {@return the SMTP {@code RCPT TO} address} */
     public String recipient() {
         return recipient;
     }
 
-    /** Returns a copy of the message bytes. */
+    /** {@return a copy of the message bytes} */
     public byte[] message() {
         return message.clone();
     }
 
-    /** Returns a stream over the message bytes, without copying them. */
+    /** {@return a stream over the message bytes, without copying them} */
     public InputStream messageStream() {
         return new ByteArrayInputStream(message);
     }
@@ -127,17 +128,17 @@ public final class ReportMail {
         out.write(message);
     }
 
-    /** Returns the size of the message in bytes. */
+    /** {@return the size of the message in bytes} */
     public int size() {
         return message.length;
     }
 
-    /** Returns the policy domain the report is about. */
+    /** {@return the policy domain the report is about} */
     public DomainName policyDomain() {
         return policyDomain;
     }
 
-    /** Returns the report's {@code report-id}. */
+    /** {@return the report's {@code report-id}} */
     public String reportId() {
         return reportId;
     }

@@ -29,6 +29,7 @@ import org.mtasts.tlsrpt.mail.ReportMessage;
  * }</pre>
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-3">RFC 8460 §3</a>
+ * @since 0.1
  */
 @FunctionalInterface
 public interface ReportMailSigner {

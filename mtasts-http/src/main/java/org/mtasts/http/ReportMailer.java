@@ -35,6 +35,7 @@ package org.mtasts.http;
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-3">RFC 8460 §3</a>
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-5.3">RFC 8460 §5.3</a>
+ * @since 0.1
  */
 @FunctionalInterface
 public interface ReportMailer {

@@ -38,6 +38,7 @@ import org.mtasts.core.ReportUri;
  *     this was, from 1; 0 when nothing was attempted
  * @param nextAttempt when the next attempt is due, for {@link Kind#FAILED_WILL_RETRY}; else null
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-5.5">RFC 8460 §5.5</a>
+ * @since 0.1
  */
 public record ReportResult(Instant at, LocalDate day, DomainName policyDomain, String reportId,
         @Nullable ReportUri destination, Kind kind, String detail, int attempt, @Nullable Instant nextAttempt) {
@@ -105,6 +106,18 @@ public record ReportResult(Instant at, LocalDate day, DomainName policyDomain, S
      *
      * @throws IllegalArgumentException if the kind needs a destination and there is none, or the
      *     other way round; if a retry has no next attempt; or if the attempt is negative
+     *
+     * @param at when it happened, by the reporter's clock
+     * @param day the UTC day the report covers
+     * @param policyDomain the report's policy domain
+     * @param reportId the report's {@code report-id}
+     * @param destination the {@code rua} destination concerned, or null for the report as a whole
+     * @param kind what happened
+     * @param detail a one-line description without raw control characters (the record looked up, the
+     *     endpoint's answer, the exception)
+     * @param attempt which attempt at this destination (or, for the record look-up, which look-up)
+     *     this was, from 1; 0 when nothing was attempted
+     * @param nextAttempt when the next attempt is due, for {@link Kind#FAILED_WILL_RETRY}; else null
      */
     public ReportResult {
         Objects.requireNonNull(at, "at");

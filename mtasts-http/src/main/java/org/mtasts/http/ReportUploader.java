@@ -37,7 +37,8 @@ import org.mtasts.tlsrpt.ReportFormat;
  * AddressFilter} so that a published {@code rua} cannot point a mail server at its own network.
  *
  * <pre>{@code
- * ReportUploader uploader = ReportUploader.builder().build();
+ * ReportUploader uploader = ReportUploader.builder()
+ *         .build();
  * for (ReportUri uri : tlsRptRecord.rua()) {
  *     if (uri instanceof ReportUri.Https https) {
  *         UploadResult r = uploader.upload(https, gzippedReport, ReportFormat.GZIP);
@@ -48,6 +49,7 @@ import org.mtasts.tlsrpt.ReportFormat;
  * <p>Thread-safe; share one instance.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-5.4">RFC 8460 §5.4</a>
+ * @since 0.1
  */
 public final class ReportUploader implements AutoCloseable {
 
@@ -66,7 +68,7 @@ public final class ReportUploader implements AutoCloseable {
         this.client = Clients.derive(b.client, b.trustManager, b.timeout, overrides, b.addressFilter);
     }
 
-    /** Returns a new builder. */
+    /** {@return a new builder} */
     public static Builder builder() {
         return new Builder();
     }

@@ -104,6 +104,7 @@ import org.mtasts.tlsrpt.TlsReport;
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-4.1">RFC 8460 §4.1</a>
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-5">RFC 8460 §5</a>
+ * @since 0.1
  */
 public final class TlsRptReporter implements AutoCloseable {
 
@@ -437,21 +438,21 @@ public final class TlsRptReporter implements AutoCloseable {
         }
     }
 
-    /** Returns the number of reports taken from the aggregator and not finished yet. */
+    /** {@return the number of reports taken from the aggregator and not finished yet} */
     public int pendingReports() {
         synchronized (lock) {
             return pending.size();
         }
     }
 
-    /** Returns when the next daily run is scheduled, or empty once closed. */
+    /** {@return when the next daily run is scheduled, or empty once closed} */
     public Optional<Instant> nextRun() {
         synchronized (lock) {
             return Optional.ofNullable(closed ? null : nextRun);
         }
     }
 
-    /** Returns when the next retry is due, or empty if none is. */
+    /** {@return when the next retry is due, or empty if none is} */
     public Optional<Instant> nextRetry() {
         synchronized (lock) {
             return Optional.ofNullable(earliestDue());

@@ -9,7 +9,8 @@ package org.mtasts.testkit;
  * sandbox clock is close to it (the default clock starts at the system time).
  *
  * <pre>{@code
- * DomainSpec.of("shop.example").mx(10, SmtpHost.of("mx.shop.example").withCertificate(CertificateVariant.EXPIRED));
+ * DomainSpec shop = DomainSpec.of("shop.example")
+ *         .mx(10, SmtpHost.of("mx.shop.example").withCertificate(CertificateVariant.EXPIRED));
  * }</pre>
  *
  * <p>Immutable and thread-safe.

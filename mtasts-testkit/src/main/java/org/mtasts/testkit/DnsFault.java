@@ -7,7 +7,7 @@ import java.util.Objects;
  * A fault the sandbox DNS server injects for queries of one name, whatever their type.
  *
  * <pre>{@code
- * DomainSpec.of("example.test")
+ * DomainSpec spec = DomainSpec.of("example.test")
  *         .dnsFault("_mta-sts.example.test", DnsFault.SERVFAIL)
  *         .dnsFault("_smtp._tls.example.test", DnsFault.delay(Duration.ofMillis(300)));
  * }</pre>

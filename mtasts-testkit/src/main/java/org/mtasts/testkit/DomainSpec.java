@@ -231,7 +231,7 @@ public final class DomainSpec {
      * 127.0.0.1}). Adding a receiver again replaces its settings.
      *
      * <pre>{@code
-     * DomainSpec.of("reports.example")
+     * DomainSpec reports = DomainSpec.of("reports.example")
      *         .reportReceiver(ReportReceiver.of("tlsrpt.reports.example").withStatus(201));
      * }</pre>
      *

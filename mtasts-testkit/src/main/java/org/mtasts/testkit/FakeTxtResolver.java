@@ -28,8 +28,8 @@ import org.mtasts.core.TxtResolver;
  *         .records("_mta-sts.example.com", "v=STSv1; id=20260101")
  *         .temporaryFailure("_mta-sts.broken.example", "SERVFAIL");
  * FakeTxtResolver.Hold hold = dns.hold("_mta-sts.example.com");
- * // ... start two concurrent resolves, then:
- * hold.awaitWaiting(1, Duration.ofSeconds(5));
+ * // ... start the code under test (it resolves _mta-sts.example.com), then:
+ * hold.awaitWaiting(1, Duration.ofSeconds(5));                 // it waits for the answer
  * hold.release();
  * assertThat(dns.lookups("_mta-sts.example.com")).isEqualTo(1);
  * }</pre>

@@ -5,7 +5,7 @@ package org.mtasts.testkit;
  * PolicyResponse#withFault(HttpFault)}. Slow bodies are set with {@link PolicyResponse#withDrip}.
  *
  * <pre>{@code
- * DomainSpec.of("shop.example").policyResponse(
+ * DomainSpec shop = DomainSpec.of("shop.example").policyResponse(
  *         PolicyResponse.ok(policyText).withFault(HttpFault.STALL_AFTER_HEADERS));
  * }</pre>
  *

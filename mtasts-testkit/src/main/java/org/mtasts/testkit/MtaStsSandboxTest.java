@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <pre>{@code
  * @MtaStsSandboxTest(scenarios = {Scenario.GOOD, Scenario.HTTP_ONLY})
- * class MyFetcherTest {
+ * class FetcherTest {
  *     @Test
  *     void fetchesTheGoodPolicy(MtaStsSandbox sandbox) {
  *         InetSocketAddress https = sandbox.address("mta-sts.good.example");

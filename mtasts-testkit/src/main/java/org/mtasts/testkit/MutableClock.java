@@ -18,9 +18,10 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <pre>{@code
  * MutableClock clock = MutableClock.of(Instant.parse("2026-01-01T00:00:00Z"));
- * CachedPolicy cached = ...;                  // fetched at clock.instant(), max_age 86400
+ * CachedPolicy cached = CachedPolicy.of(DomainName.of("example.com"), "1", policy, policyText,
+ *         clock.instant());                 // fetched now; the policy's max_age is 86400
  * clock.advance(Duration.ofDays(1));
- * assert cached.isExpired(clock.instant());
+ * assertThat(cached.isExpired(clock.instant())).isTrue();
  * }</pre>
  *
  * <p>Thread-safe; share one instance.

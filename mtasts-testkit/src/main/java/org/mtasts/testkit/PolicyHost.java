@@ -8,7 +8,7 @@ import java.util.Objects;
  * PolicyResponse}.
  *
  * <pre>{@code
- * DomainSpec.of("shop.example")
+ * DomainSpec shop = DomainSpec.of("shop.example")
  *         .policy(policyText)
  *         .policyHost(PolicyHost.DEFAULT.withCertificate(CertificateVariant.EXPIRED));
  * }</pre>

@@ -25,11 +25,23 @@ import org.jspecify.annotations.Nullable;
  * @param body the body, at most the receiver's {@code maxBodyBytes} (copied in and out)
  * @param truncated whether the body was longer and was cut
  * @param status the status answered
+ * @since 0.1
  */
 public record ReceivedRequest(String host, @Nullable String sni, String method, String target, List<String> headers,
         byte[] body, boolean truncated, int status) {
 
-    /** Validates and copies the components. */
+    /**
+     * Validates and copies the components.
+     *
+     * @param host the receiver that was connected to (by port)
+     * @param sni the server name of the TLS handshake, or null
+     * @param method the request method
+     * @param target the request target, as sent (control characters escaped)
+     * @param headers the request headers as {@code Name: value} lines (control characters escaped)
+     * @param body the body, at most the receiver's {@code maxBodyBytes} (copied in and out)
+     * @param truncated whether the body was longer and was cut
+     * @param status the status answered
+     */
     public ReceivedRequest {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(method, "method");
@@ -38,7 +50,7 @@ public record ReceivedRequest(String host, @Nullable String sni, String method, 
         body = body.clone();
     }
 
-    /** Returns a copy of the body. */
+    /** {@return a copy of the body} */
     @Override
     public byte[] body() {
         return body.clone();

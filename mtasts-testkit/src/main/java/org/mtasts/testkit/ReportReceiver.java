@@ -11,9 +11,10 @@ import org.mtasts.core.DomainName;
  * port ({@link MtaStsSandbox#address(String)}) with a certificate of the sandbox CA.
  *
  * <pre>{@code
- * DomainSpec.of("shop.example")
+ * DomainSpec shop = DomainSpec.of("shop.example")
  *         .tlsRptRecord("v=TLSRPTv1; rua=https://tlsrpt.shop.example/v1")
  *         .reportReceiver(ReportReceiver.of("tlsrpt.shop.example"));            // answers 200
+ * MtaStsSandbox sandbox = MtaStsSandbox.builder().domain(shop).start();
  * sandbox.reportReceiverStatus("tlsrpt.shop.example", 503);                   // later: now it fails
  * }</pre>
  *
@@ -25,6 +26,7 @@ import org.mtasts.core.DomainName;
  *     size (default {@link #DEFAULT_MAX_BODY_BYTES})
  * @param certificate the certificate variant presented
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-5.4">RFC 8460 §5.4</a>
+ * @since 0.1
  */
 public record ReportReceiver(String name, int status, int maxBodyBytes, CertificateVariant certificate) {
 
@@ -34,7 +36,15 @@ public record ReportReceiver(String name, int status, int maxBodyBytes, Certific
     /** The largest {@link #maxBodyBytes} allowed: 16 MiB. */
     public static final int MAX_BODY_LIMIT = 16 * 1024 * 1024;
 
-    /** Validates and normalizes the components. */
+    /**
+     * Validates and normalizes the components.
+     *
+     * @param name the host name, normalized
+     * @param status the status answered to a {@code POST} whose body fits (100 to 599; default 200)
+     * @param maxBodyBytes the largest body kept; a larger one is answered with 413 and kept cut to this
+     *     size (default {@link #DEFAULT_MAX_BODY_BYTES})
+     * @param certificate the certificate variant presented
+     */
     public ReportReceiver {
         name = DomainName.of(name).ascii();
         if (status < 100 || status > 599) {

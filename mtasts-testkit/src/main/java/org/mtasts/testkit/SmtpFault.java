@@ -5,7 +5,8 @@ package org.mtasts.testkit;
  * without STARTTLS is {@link SmtpHost#withoutStarttls()}, not a fault.
  *
  * <pre>{@code
- * DomainSpec.of("shop.example").mx(10, SmtpHost.of("mx.shop.example").withFault(SmtpFault.STALL_AFTER_EHLO));
+ * DomainSpec shop = DomainSpec.of("shop.example")
+ *         .mx(10, SmtpHost.of("mx.shop.example").withFault(SmtpFault.STALL_AFTER_EHLO));
  * }</pre>
  *
  * <p>Immutable and thread-safe.

@@ -10,7 +10,7 @@ import org.mtasts.core.DomainName;
  * what each client did ({@link SmtpSession}).
  *
  * <pre>{@code
- * DomainSpec.of("shop.example")
+ * DomainSpec shop = DomainSpec.of("shop.example")
  *         .mx(10, SmtpHost.of("mx1.shop.example"))
  *         .mx(20, SmtpHost.of("mx2.shop.example").withCertificate(CertificateVariant.EXPIRED))
  *         .mx(30, SmtpHost.of("mx3.shop.example").withoutStarttls());

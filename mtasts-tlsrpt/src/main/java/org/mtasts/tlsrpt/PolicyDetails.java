@@ -43,7 +43,16 @@ import org.mtasts.core.StsPolicy;
 public record PolicyDetails(PolicyType policyType, String policyTypeToken, List<String> policyStrings,
         @Nullable String policyDomain, List<String> mxHosts) {
 
-    /** Checks that the type and its token agree, and copies the lists. */
+    /**
+     * Checks that the type and its token agree, and copies the lists.
+     *
+     * @param policyType the type
+     * @param policyTypeToken the {@code policy-type} token as received ({@code policyType.token()} unless
+     *     the type is {@link PolicyType#UNKNOWN})
+     * @param policyStrings {@code policy-string}, empty when absent
+     * @param policyDomain {@code policy-domain}, or null when the sender left it out
+     * @param mxHosts {@code mx-host}, empty when absent
+     */
     public PolicyDetails {
         Objects.requireNonNull(policyType, "policyType");
         Objects.requireNonNull(policyTypeToken, "policyTypeToken");

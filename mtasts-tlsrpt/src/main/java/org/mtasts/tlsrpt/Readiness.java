@@ -95,7 +95,7 @@ public record Readiness(Verdict verdict, List<String> reasons, ReadinessCriteria
      * What the reports say about one MX host.
      *
      * <pre>{@code
-     * MxEvidence e = r.mxHosts().get("mx1.example.com");
+     * Readiness.MxEvidence e = r.mxHosts().get("mx1.example.com");
      * boolean covered = e.coveringPattern() != null;
      * }</pre>
      *

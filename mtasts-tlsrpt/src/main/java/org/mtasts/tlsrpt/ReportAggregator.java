@@ -123,6 +123,7 @@ import org.mtasts.core.DomainName;
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-4">RFC 8460 §4</a>
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-4.1">RFC 8460 §4.1</a>
+ * @since 0.1
  */
 public final class ReportAggregator {
 
@@ -178,7 +179,7 @@ public final class ReportAggregator {
         this.listener = b.listener;
     }
 
-    /** Returns a builder. */
+    /** {@return a builder} */
     public static Builder builder() {
         return new Builder();
     }
@@ -481,7 +482,7 @@ public final class ReportAggregator {
 
     // ---------------------------------------------------------------- reports
 
-    /** Returns the UTC days that have sessions not yet taken. */
+    /** {@return the UTC days that have sessions not yet taken} */
     public SortedSet<LocalDate> days() {
         SortedSet<LocalDate> out = new TreeSet<>();
         for (Long day : days.keySet()) {
@@ -904,7 +905,7 @@ public final class ReportAggregator {
             this.details = details;
         }
 
-        /** Returns the policy. */
+        /** {@return the policy} */
         public PolicyDetails details() {
             return details;
         }
@@ -945,12 +946,12 @@ public final class ReportAggregator {
             this.bare = details.equals(new FailureDetails(details.resultType(), null, null, null, null, 0, null, null));
         }
 
-        /** Returns the policy's key. */
+        /** {@return the policy's key} */
         public PolicyKey policy() {
             return policy;
         }
 
-        /** Returns the failure details, with a count of 0. */
+        /** {@return the failure details, with a count of 0} */
         public FailureDetails details() {
             return details;
         }
@@ -967,7 +968,8 @@ public final class ReportAggregator {
      * <pre>{@code
      * ReportAggregator a = ReportAggregator.builder().organizationName("Example Mail")
      *         .contactInfo("tlsrpt@mail.example.net").clock(Clock.systemUTC())
-     *         .snapshotFile(Path.of("/var/lib/mta/tlsrpt-counts.json")).build();
+     *         .snapshotFile(Path.of("/var/lib/mta/tlsrpt-counts.json"))
+     *         .build();
      * }</pre>
      *
      * <p>Not thread-safe; confine to one thread.

@@ -57,7 +57,7 @@ import tools.jackson.core.sym.PropertyNameMatcher;
  *
  * <pre>{@code
  * TlsReportReader reader = TlsReportReader.lenient();          // share one
- * ReadResult result = reader.read(Path.of("google.com!example.com!1663200000!1663286399!001.json.gz"));
+ * ReadResult result = reader.read(file);     // google.com!example.com!1663200000!1663286399!001.json.gz
  * TlsReport report = result.orElseThrow();
  * result.warnings().forEach(w -> System.out.println(w.path() + ": " + w.detail()));
  * }</pre>

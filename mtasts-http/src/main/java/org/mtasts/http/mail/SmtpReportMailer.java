@@ -64,6 +64,7 @@ import org.mtasts.http.ReportMailer;
  * org.eclipse.angus.mail} or {@code requires} it). Thread-safe; share one instance.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-5.3">RFC 8460 §5.3</a>
+ * @since 0.1
  */
 public final class SmtpReportMailer implements ReportMailer {
 

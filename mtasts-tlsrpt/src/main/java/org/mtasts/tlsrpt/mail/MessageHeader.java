@@ -9,7 +9,9 @@ import java.util.Objects;
  *
  * <pre>{@code
  * for (MessageHeader h : received.headers()) {
- *     if (h.name().equalsIgnoreCase("DKIM-Signature")) { ... }
+ *     if (h.name().equalsIgnoreCase("DKIM-Signature")) {
+ *         System.out.println("signed: " + h.value());      // verify it with your DKIM library
+ *     }
  * }
  * }</pre>
  *

@@ -51,7 +51,7 @@ import org.mtasts.tlsrpt.TlsReportReader;
  *
  * <pre>{@code
  * ReportMessageReader reader = ReportMessageReader.create();
- * MessageReadResult result = reader.read(Path.of("report.eml"));
+ * MessageReadResult result = reader.read(emlFile);       // a message that arrived at the rua address
  * if (result instanceof MessageReadResult.Received r && dkimDomainMatches(r.header("From"))) {
  *     store(r.report());
  * }
