@@ -182,7 +182,7 @@ final class SnapshotFile {
                     seenReports = true;
                     expect(p, JsonToken.START_ARRAY);
                     for (JsonToken r = p.nextToken(); r != JsonToken.END_ARRAY; r = p.nextToken()) {
-                        Collector collector = new Collector();
+                        TlsReportReader.ReportCollector collector = new TlsReportReader.ReportCollector();
                         // Written by our own canonical writer: read strictly, every deviation an error.
                         Warnings warnings = new Warnings(0, true, collector);
                         ReportParser parser = new ReportParser(p, REPORT_NAMES, warnings, collector,
@@ -287,27 +287,6 @@ final class SnapshotFile {
 
         Corrupt(String message) {
             super(message, null, false, false);
-        }
-    }
-
-    /** Collects one report's policies (as the reader does for a whole document). */
-    private static final class Collector implements ReportVisitor {
-        private final List<PolicyResult> policies = new ArrayList<>();
-        private final List<FailureDetails> pending = new ArrayList<>();
-
-        @Override
-        public void failureDetails(int policyIndex, long detailIndex, FailureDetails details) {
-            pending.add(details);
-        }
-
-        @Override
-        public void policy(int policyIndex, PolicyDetails policy, Summary summary, long failureDetailCount) {
-            policies.add(new PolicyResult(policy, summary, pending));
-            pending.clear();
-        }
-
-        TlsReport finish(ReportHeader header) {
-            return TlsReport.of(header, policies);
         }
     }
 }

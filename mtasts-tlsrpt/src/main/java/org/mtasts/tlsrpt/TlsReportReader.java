@@ -599,8 +599,8 @@ public final class TlsReportReader {
         }
     }
 
-    /** Builds the whole report from the pieces: what {@link #read} uses. */
-    private static final class ReportCollector implements ReportVisitor {
+    /** Builds the whole report from the pieces: what {@link #read} (and the aggregator's snapshot file) use. */
+    static final class ReportCollector implements ReportVisitor {
         private final List<PolicyResult> policies = new ArrayList<>();
         private final List<FailureDetails> pending = new ArrayList<>();
 
