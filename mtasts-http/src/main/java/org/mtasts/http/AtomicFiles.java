@@ -67,6 +67,21 @@ final class AtomicFiles {
         }
     }
 
+    /**
+     * Deletes a file if it is there; a failure goes to the listener, prefixed with {@code what}.
+     *
+     * @param file the file
+     * @param what what the deletion was for, for the problem report
+     * @param listener where a failure is reported
+     */
+    static void delete(Path file, String what, FilePolicyStore.ProblemListener listener) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            listener.problem(file, what + ": " + Printable.describe(e), e);
+        }
+    }
+
     /** Makes a rename durable; some platforms cannot open a directory, which is fine there. */
     static void syncDirectory(Path dir) {
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {

@@ -126,7 +126,7 @@ public final class FilePolicyStore implements PolicyStore {
             for (Path file : files) {
                 String name = file.getFileName().toString();
                 if (name.startsWith(AtomicFiles.TEMP_PREFIX)) {
-                    delete(file, "leftover temporary file");
+                    AtomicFiles.delete(file, "leftover temporary file", listener);
                 } else if (name.endsWith(PolicyFileFormat.SUFFIX) && Files.isRegularFile(file)) {
                     loadOne(file, name);
                 }
@@ -181,7 +181,7 @@ public final class FilePolicyStore implements PolicyStore {
     public void remove(DomainName domain) {
         synchronized (lock(domain)) {
             index.remove(domain);
-            delete(dir.resolve(PolicyFileFormat.fileName(domain)), "cannot delete it");
+            AtomicFiles.delete(dir.resolve(PolicyFileFormat.fileName(domain)), "cannot delete it", listener);
         }
     }
 
@@ -210,7 +210,7 @@ public final class FilePolicyStore implements PolicyStore {
         while ((p = evicted.poll()) != null) {
             synchronized (lock(p.domain())) {
                 if (index.get(p.domain()).isEmpty()) {
-                    delete(dir.resolve(PolicyFileFormat.fileName(p.domain())), "cannot delete an evicted entry");
+                    AtomicFiles.delete(dir.resolve(PolicyFileFormat.fileName(p.domain())), "cannot delete an evicted entry", listener);
                 }
             }
         }
@@ -224,13 +224,6 @@ public final class FilePolicyStore implements PolicyStore {
         }
     }
 
-    private void delete(Path file, String what) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            listener.problem(file, what + ": " + Printable.describe(e), e);
-        }
-    }
 
     /**
      * Configures a {@link FilePolicyStore}.

@@ -43,7 +43,7 @@ final class ReporterStore {
                 for (Path file : files) {
                     String name = file.getFileName().toString();
                     if (name.startsWith(AtomicFiles.TEMP_PREFIX)) {
-                        delete(file, "cannot delete a leftover temporary file");
+                        AtomicFiles.delete(file, "cannot delete a leftover temporary file", problems);
                     } else if (name.endsWith(ReporterStateFormat.PENDING_SUFFIX) && Files.isRegularFile(file)) {
                         ReporterStateFormat.StoredPending p = readPending(file, name);
                         if (p != null) {
@@ -120,7 +120,7 @@ final class ReporterStore {
     void writePending(long id, byte @Nullable [] bytes) {
         Path file = dir.resolve(ReporterStateFormat.pendingFileName(id));
         if (bytes == null) {
-            delete(file, "cannot delete the file of a finished report");
+            AtomicFiles.delete(file, "cannot delete the file of a finished report", problems);
             return;
         }
         try {
@@ -144,11 +144,4 @@ final class ReporterStore {
         }
     }
 
-    private void delete(Path file, String what) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            problems.problem(file, what + ": " + Printable.describe(e), e);
-        }
-    }
 }

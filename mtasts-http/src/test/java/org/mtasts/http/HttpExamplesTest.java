@@ -31,8 +31,6 @@ import org.mtasts.testkit.FakeTxtResolver;
 import org.mtasts.testkit.MtaStsSandbox;
 import org.mtasts.testkit.MutableClock;
 import org.mtasts.testkit.PolicyResponse;
-import org.mtasts.tlsrpt.PolicyDetails;
-import org.mtasts.tlsrpt.PolicyType;
 import org.mtasts.tlsrpt.ReportAggregator;
 
 /**

@@ -257,4 +257,20 @@ class MtaStsMemoryTest {
         assertThat(coarse.lagMillis()).isZero();
         assertThat(CoarseClock.over(clock, scheduler).ticking()).isFalse();
     }
+
+    @Test
+    @DisplayName("the recheck interval, the resolve timeout and a caller's deadline are checked, with the bad value named")
+    void intervalsAndDeadlinesAreChecked() {
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> MtaSts.builder().recheckInterval(Duration.ofMillis(10)))
+                .withMessage("recheckInterval PT0.01S is not in [PT1S, PT24H]");
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> MtaSts.builder().resolveTimeout(Duration.ofHours(1)))
+                .withMessage("resolveTimeout PT1H is not in [PT0.001S, PT10M]");
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> sts.resolve(DOMAIN, Duration.ZERO))
+                .withMessage("timeout must be positive: PT0S");
+        org.assertj.core.api.Assertions.assertThatNullPointerException()
+                .isThrownBy(() -> sts.resolve(DOMAIN, null)).withMessage("timeout");
+    }
 }
