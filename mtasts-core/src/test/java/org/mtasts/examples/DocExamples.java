@@ -261,12 +261,13 @@ final class DocExamples {
 
     // ---------------------------------------------------------------- Markdown
 
-    private static final Pattern JAVA_FENCE = Pattern.compile("^\\s*```java\\s*$");
+    private static final Pattern CODE_FENCE = Pattern.compile("^\\s*```(?:java|xml)\\s*$");
     private static final Pattern FENCE = Pattern.compile("^\\s*```.*$");
     private static final Pattern HEADING = Pattern.compile("^#{1,6}\\s+(.*)$");
 
     /**
-     * The {@code ```java} blocks of a Markdown file.
+     * The {@code ```java} and {@code ```xml} blocks of a Markdown file (the XML ones are the POM
+     * snippets of README "Use it from your build", run by the example projects' POMs).
      *
      * @param file the file name to report
      * @param source the lines of the file
@@ -288,7 +289,7 @@ final class DocExamples {
                 } else {
                     code.add(line);
                 }
-            } else if (JAVA_FENCE.matcher(line).matches()) {
+            } else if (CODE_FENCE.matcher(line).matches()) {
                 code = new ArrayList<>();
                 codeLine = i + 2;
             } else if (FENCE.matcher(line).matches()) {
@@ -456,7 +457,50 @@ final class DocExamples {
         return all;
     }
 
-    /** Every region of the test sources of every module, with the problems of the markers. */
+    /** The example projects: user projects that examples/verify.sh builds against our modules. */
+    static final String EXAMPLES = "examples";
+
+    private static final Pattern XML_OPEN = Pattern.compile("^\\s*<!--\\s*example:(.*?)-->\\s*$");
+    private static final Pattern XML_CLOSE = Pattern.compile("^\\s*<!--\\s*end of example\\s*-->\\s*$");
+
+    /**
+     * The lines of a POM with its region markers ({@code <!-- example: LABEL -->} and
+     * {@code <!-- end of example -->}: XML comments cannot hold {@code --}) written as Java ones,
+     * so that {@link #regions(String, List)} reads them.
+     */
+    static List<String> xmlMarkersAsJava(List<String> source) {
+        List<String> out = new ArrayList<>();
+        for (String line : source) {
+            Matcher open = XML_OPEN.matcher(line);
+            if (open.matches()) {
+                out.add(OPEN + " " + open.group(1).strip());
+            } else if (XML_CLOSE.matcher(line).matches()) {
+                out.add(CLOSE);
+            } else {
+                out.add(line);
+            }
+        }
+        return out;
+    }
+
+    /** The example projects: {@code examples/*} with a {@code pom.xml}. */
+    static List<Path> exampleProjects(Path root) {
+        Path dir = root.resolve(EXAMPLES);
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> Files.isRegularFile(p.resolve("pom.xml"))).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Every region of the test sources of every module and of the example projects (their main
+     * and test sources and their POMs: examples/verify.sh builds, tests and runs them), with the
+     * problems of the markers.
+     */
     static Regions regions(Path root) {
         Path self = root.resolve(SELF);
         List<Region> regions = new ArrayList<>();
@@ -478,6 +522,23 @@ final class DocExamples {
                             "regions must be in a test that `./mvnw verify` runs: a class named *Test, "
                                     + "not " + f.getFileName()));
                 }
+            }
+        }
+        for (Path project : exampleProjects(root)) {
+            List<Path> files = new ArrayList<>(javaFiles(project.resolve("src/main/java")));
+            files.addAll(javaFiles(project.resolve("src/test/java")));
+            files.add(project.resolve("pom.xml"));
+            for (Path f : files) {
+                List<String> source = read(f);
+                if (f.getFileName().toString().equals("pom.xml")) {
+                    source = xmlMarkersAsJava(source);
+                }
+                if (source.stream().noneMatch(l -> isMarker(l.strip()))) {
+                    continue;
+                }
+                Regions r = regions(relative(root, f), source);
+                regions.addAll(r.regions());
+                problems.addAll(r.problems());
             }
         }
         return new Regions(regions, problems);

@@ -82,7 +82,7 @@ class DocExamplesTest {
     }
 
     @Test
-    void findsOnlyJavaFencesOfMarkdownNamedByTheirSection() {
+    void findsOnlyJavaAndXmlFencesOfMarkdownNamedByTheirSection() {
         List<Block> blocks = DocExamples.markdownBlocks("README.md", lines("""
                 # Title
 
@@ -102,9 +102,15 @@ class DocExamplesTest {
                   ```java
                   int b = 2;
                   ```
+
+                ```xml
+                <scope>test</scope>
+                ```
                 """));
-        assertThat(blocks).extracting(Block::element).containsExactly("\"Parsing (`mtasts-core`)\"", "\"Parsing (`mtasts-core`)\"");
-        assertThat(blocks).extracting(Block::lines).containsExactly(List.of("int a = 1;"), List.of("int b = 2;"));
+        assertThat(blocks).extracting(Block::element).containsExactly("\"Parsing (`mtasts-core`)\"",
+                "\"Parsing (`mtasts-core`)\"", "\"Parsing (`mtasts-core`)\"");
+        assertThat(blocks).extracting(Block::lines).containsExactly(List.of("int a = 1;"), List.of("int b = 2;"),
+                List.of("<scope>test</scope>"));
         assertThat(blocks.get(0).line()).isEqualTo(6);
     }
 
@@ -126,6 +132,30 @@ class DocExamplesTest {
         assertThat(r.regions()).extracting(Region::label).containsExactly("A", "B.Builder");
         assertThat(r.regions()).extracting(Region::lines).containsExactly(List.of("int a = 1;"), List.of("int c = 3;"));
         assertThat(r.regions().get(1).where()).isEqualTo("T.java:6 (example: B.Builder)");
+    }
+
+    @Test
+    void readsTheRegionsOfAPomFromItsXmlMarkers() {
+        List<String> pom = lines("""
+                <dependencies>
+                  <!-- example: README Use it, tests -->
+                  <dependency>
+                    <scope>test</scope>
+                  </dependency>
+                  <!-- end of example -->
+                  <!-- an ordinary comment -->
+                </dependencies>
+                """);
+        Regions r = DocExamples.regions("examples/x/pom.xml", DocExamples.xmlMarkersAsJava(pom));
+        assertThat(r.problems()).isEmpty();
+        assertThat(r.regions()).singleElement().satisfies(region -> {
+            assertThat(region.label()).isEqualTo("README Use it, tests");
+            assertThat(region.line()).isEqualTo(2);
+            assertThat(region.lines()).containsExactly("<dependency>", "<scope>test</scope>", "</dependency>");
+        });
+        assertThat(DocExamples.regions("examples/x/pom.xml", DocExamples.xmlMarkersAsJava(
+                lines("<!-- example: README A -->\n<a/>\n"))).problems())
+                .extracting(Object::toString).containsExactly("examples/x/pom.xml:1: the region is not closed by `// ---`");
     }
 
     @Test

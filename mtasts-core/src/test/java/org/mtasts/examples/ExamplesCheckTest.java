@@ -20,7 +20,8 @@ import org.mtasts.examples.DocExamples.Regions;
  * the Javadoc {@code <pre>{@code ...}</pre>} blocks of every module's main sources (but the JMH
  * command lines of mtasts-benchmarks) and the {@code ```java} blocks of README.md and
  * CONTRIBUTING.md, each the body of a {@code // --- example: LABEL} ... {@code // ---} region of a
- * test in any module.
+ * test in any module; the README's POM snippets ({@code ```xml}) and the code of "Use it from your
+ * build" are regions of the example projects in {@code examples/} (their sources and POMs).
  *
  * <p>It lives in mtasts-core because every build of any module builds core first: an example
  * edited anywhere is checked by {@code ./mvnw -pl <module> -am verify}. The regions themselves
