@@ -31,7 +31,8 @@ import org.w3c.dom.Node;
  * {@code .sha1} that match its bytes ({@code .sha256} and {@code .sha512} are checked when present);
  * a POM with name, description, url, licence, scm and developers, read through its staged parents.
  * The stage holds nothing else: the BOM, the parent POMs of the published modules, and the
- * published modules; an unpublished module in the stage is an error.
+ * published modules; an unpublished module in the stage is an error, and so is a published module
+ * that depends (in a scope other than test) on one of ours that is not published.
  *
  * <p>Run: {@code java .ci/CheckStaging.java target/staging org.mtasts}
  */
@@ -206,6 +207,16 @@ public final class CheckStaging {
             } else if (!listing.containsKey(parentKey)) {
                 listing.put(parentKey, List.of());
                 checkArtifact(parentId, text(parent, "version"), expected);
+            }
+        }
+
+        // A consumer resolves every non-test dependency of ours: it must be published too.
+        for (Element d : all(child(project, "dependencies"), "dependency")) {
+            String scope = Optional.ofNullable(text(d, "scope")).orElse("compile");
+            if (groupId.equals(text(d, "groupId")) && !scope.equals("test") && !scope.equals("import")
+                    && !expected.contains(text(d, "artifactId"))) {
+                problems.add(id + ": depends on " + groupId + ":" + text(d, "artifactId") + " (" + scope
+                        + "), which is not published (not in mtasts-bom)");
             }
         }
 

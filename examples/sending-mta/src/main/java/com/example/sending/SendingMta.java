@@ -35,7 +35,7 @@ public final class SendingMta {
         }
         DnsjavaResolver dns = DnsjavaResolver.create();
         TxtResolver txt = offline ? name -> CompletableFuture.completedFuture(new TxtAnswer.NoRecords(true)) : dns;
-        Path state = Files.createTempDirectory("sending-mta");
+        Path state = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "sending-mta-policies"));
         List<DomainName> mxHosts = names.subList(1, names.size()).stream().map(DomainName::of).toList();
         plan(txt, state, DomainName.of(names.get(0)), mxHosts).forEach(System.out::println);
     }
