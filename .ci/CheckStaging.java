@@ -34,7 +34,8 @@ import org.w3c.dom.Node;
  * published modules; an unpublished module in the stage is an error, and so is a published module
  * that depends (in a scope other than test) on one of ours that is not published.
  *
- * <p>Run: {@code java .ci/CheckStaging.java target/staging org.mtasts}
+ * <p>Run: {@code java .ci/CheckStaging.java target/staging org.mtasts}; add {@code --signed} for a
+ * stage built with {@code -Psign}, to require a {@code .asc} signature beside every file.
  */
 public final class CheckStaging {
     private static final List<String> REQUIRED_SUMS = List.of("md5", "sha1");
@@ -43,20 +44,23 @@ public final class CheckStaging {
 
     private final Path stage;
     private final String groupId;
+    private final boolean signed;
     private final List<String> problems = new ArrayList<>();
     private final Map<String, List<String>> listing = new LinkedHashMap<>();
 
-    private CheckStaging(Path stage, String groupId) {
+    private CheckStaging(Path stage, String groupId, boolean signed) {
         this.stage = stage;
         this.groupId = groupId;
+        this.signed = signed;
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 2) {
-            System.err.println("usage: java .ci/CheckStaging.java <staging directory> <groupId>");
+        boolean signed = args.length == 3 && args[2].equals("--signed");
+        if (args.length != 2 && !signed) {
+            System.err.println("usage: java .ci/CheckStaging.java <staging directory> <groupId> [--signed]");
             System.exit(2);
         }
-        CheckStaging check = new CheckStaging(Path.of(args[0]), args[1]);
+        CheckStaging check = new CheckStaging(Path.of(args[0]), args[1], signed);
         check.run();
         check.listing.forEach((artifact, files) -> {
             System.out.println(artifact + ":");
@@ -170,6 +174,9 @@ public final class CheckStaging {
                 continue;
             }
             staged.add(f);
+            if (signed && !Files.isRegularFile(pom.resolveSibling(f + ".asc"))) {
+                problems.add(id + ": " + f + ".asc (the signature) is missing");
+            }
             for (String sum : List.of("md5", "sha1", "sha256", "sha512")) {
                 Path sumFile = pom.resolveSibling(f + "." + sum);
                 if (!Files.isRegularFile(sumFile)) {
