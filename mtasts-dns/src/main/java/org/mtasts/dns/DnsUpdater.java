@@ -331,7 +331,8 @@ public final class DnsUpdater {
     }
 
     private String address() {
-        return server.getHostString() + ":" + server.getPort();
+        String host = server.getAddress() != null ? server.getAddress().getHostAddress() : server.getHostString();
+        return host + ":" + server.getPort();
     }
 
     private static String names(List<TxtChange> changes) {

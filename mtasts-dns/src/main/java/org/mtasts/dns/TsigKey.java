@@ -217,10 +217,10 @@ public final class TsigKey {
             throw new IllegalArgumentException(at(keyLine + 1, 1, "the key has no \"id:\""));
         }
         if (algorithm == null) {
-            throw new IllegalArgumentException(at(idLine, 1, "the key " + quote(id) + " has no \"algorithm:\""));
+            throw new IllegalArgumentException(at(idLine, 0, "the key " + quote(id) + " has no \"algorithm:\""));
         }
         if (secret == null) {
-            throw new IllegalArgumentException(at(idLine, 1, "the key " + quote(id) + " has no \"secret:\""));
+            throw new IllegalArgumentException(at(idLine, 0, "the key " + quote(id) + " has no \"secret:\""));
         }
         return build(id, idLine, algorithm, algorithmLine, secret, secretLine);
     }

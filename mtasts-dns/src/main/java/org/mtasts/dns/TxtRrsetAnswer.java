@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * for the name, or says REFUSED or NOTAUTH), or a {@link TemporaryFailure}.
  *
  * <pre>{@code
- * TxtRrsetAnswer answer = updater.readTxt("_mta-sts.example.com");
+ * TxtRrsetAnswer answer = updater.readTxt(name);          // such as "_mta-sts.example.com"
  * switch (answer.kind()) {
  *     case FOUND -> use(((TxtRrsetAnswer.Found) answer).rrset());
  *     default -> System.err.println(answer.detail());
