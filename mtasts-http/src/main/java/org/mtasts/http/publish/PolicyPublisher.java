@@ -368,8 +368,8 @@ public final class PolicyPublisher {
     }
 
     /**
-     * Compares the file with what is served, line by line (lines end at LF; a CR is shown as
-     * {@code \r}).
+     * Compares the file with what is served, line by line (lines end at LF; a CR and other control
+     * characters are shown escaped, as {@link SafeText#quote(CharSequence)} does).
      *
      * @param file the policy file's text
      * @param served the text served
