@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.List;
@@ -134,5 +135,30 @@ class PublishExamplesTest {
             System.setOut(original);
         }
         assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("refused: the server ");
+    }
+
+    @Test
+    void readme(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        java.nio.file.Path keyFile = java.nio.file.Files.writeString(dir.resolve("update.key"),
+                "hmac-sha256:update:c2VjcmV0c2VjcmV0c2VjcmV0");
+        // --- example: README Publishing a policy
+        DnsUpdater updater = DnsUpdater.builder()
+                .server(new InetSocketAddress("192.0.2.53", 53))        // the zone's primary server
+                .server(sandbox.dnsAddress())                           // sandbox only
+                .key(TsigKey.load(keyFile))                             // BIND, Knot or name:secret form
+                .build();
+        PolicyPublisher publisher = PolicyPublisher.builder()
+                .updater(updater)
+                .fetcher(HttpsPolicyFetcher.create())
+                .fetcher(fetcher)                                       // sandbox only
+                .resolver(dns)                                          // sandbox only
+                .build();
+        PublishResult result = publisher.publish(PublishRequest.builder(DomainName.of("example.com"), policyBytes)
+                .tlsRpt(TlsRptRecord.of("mailto:tlsrpt@example.com"))
+                .build());
+        // ---
+        assertThat(result.steps()).extracting(PublishResult.Step::name)
+                .containsExactly("lint", "mx", "fetch", "id", "read", "update");
+        assertThat(result.detail()).contains("NOTIMP");         // the sandbox takes no update; Knot does (mtasts-it)
     }
 }
