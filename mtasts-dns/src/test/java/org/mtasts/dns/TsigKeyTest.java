@@ -95,6 +95,31 @@ class TsigKeyTest {
         assertThat(TsigKey.load(file)).isEqualTo(EXPECTED);
     }
 
+    @net.jqwik.api.Property
+    @net.jqwik.api.Label("any key file text gives a key or an IllegalArgumentException naming a line, never another exception")
+    void anyTextGivesAKeyOrAPreciseError(@net.jqwik.api.ForAll String text) {
+        try {
+            TsigKey.fromKeyFile(text);
+        } catch (IllegalArgumentException e) {
+            assertThat(e.getMessage()).matches("(?s)(line \\d+(, column \\d+)?: |no key in the file).*");
+        }
+    }
+
+    @net.jqwik.api.Property
+    @net.jqwik.api.Label("text shaped like a key file gives a key or a precise error")
+    void keyShapedTextGivesAKeyOrAPreciseError(
+            @net.jqwik.api.ForAll("keyShaped") String text) {
+        anyTextGivesAKeyOrAPreciseError(text);
+    }
+
+    @net.jqwik.api.Provide
+    net.jqwik.api.Arbitrary<String> keyShaped() {
+        net.jqwik.api.Arbitrary<String> token = net.jqwik.api.Arbitraries.of("key", "\"k\"", "{", "}", ";", "algorithm",
+                "hmac-sha256", "secret", "\"" + SECRET + "\"", "\n", " ", "#", "/*", "*/", "\"", "key:", "- id: k",
+                "algorithm: hmac-sha256", "secret: " + SECRET, ":");
+        return token.list().ofMaxSize(20).map(parts -> String.join(" ", parts));
+    }
+
     @Test
     void neverShowsTheSecret() {
         assertThat(EXPECTED.toString()).isEqualTo("TsigKey[publish-update, hmac-sha256]").doesNotContain(SECRET);

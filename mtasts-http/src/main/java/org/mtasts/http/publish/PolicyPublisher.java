@@ -325,7 +325,7 @@ public final class PolicyPublisher {
                     tlsRptText = null;
                 }
             }
-            step("confirm", true, updater.server().getPort() + " answers " + stsText);
+            step("confirm", true, "the server answers " + stsText + " at " + domain.stsRecordName());
             return new PublishResult.Published(newId, stsText, stsChange.isEmpty() ? List.of() : previous,
                     Optional.ofNullable(tlsRptText), Optional.ofNullable(forced), preview, steps);
         }
