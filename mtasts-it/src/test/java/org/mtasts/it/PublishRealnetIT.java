@@ -228,4 +228,25 @@ class PublishRealnetIT {
         assertThat(edit.kind()).as(edit.toString()).isEqualTo(PublishResult.Kind.PUBLISHED);
         assertThat(edit.steps()).extracting(PublishResult.Step::name).doesNotContain("gate");
     }
+
+    @Test
+    @DisplayName("RFC 2136 §3.2: a publish whose records change just before its update is refused, and the other change stays")
+    void aPublishRacingAnotherChangeOverwritesNothing() throws Exception {
+        assertThat(publish(TESTING_V1).kind()).isEqualTo(PublishResult.Kind.PUBLISHED);
+        serve(TESTING_V2);
+        // A proxy in front of Knot makes another administrator's change land between the
+        // publisher's read and its update: when the UPDATE message arrives, it first applies that change.
+        try (UpdateRaceProxy proxy = new UpdateRaceProxy(net.server,
+                () -> net.replaceTxtBehindOurBack(domain.stsRecordName(), "v=STSv1; id=theirs;"))) {
+            PolicyPublisher racing = PolicyPublisher.builder()
+                    .updater(DnsUpdater.builder().server(proxy.address()).key(net.key("key.bind")).build())
+                    .fetcher(fetcher).resolver(net.resolver()).build();
+            PublishResult result = racing.publish(PublishRequest.builder(domain, TESTING_V2.getBytes(StandardCharsets.UTF_8)).build());
+            assertThat(result.kind()).as(result.toString()).isEqualTo(PublishResult.Kind.REFUSED);
+            assertThat(((PublishResult.Refused) result).reason()).isEqualTo(PublishResult.Reason.CONCURRENT_CHANGE);
+            assertThat(result.detail()).contains("NXRRSET").contains("nothing was overwritten");
+            assertThat(proxy.updates()).isEqualTo(1);
+        }
+        assertThat(net.txt(domain.stsRecordName())).containsExactly("v=STSv1; id=theirs;");
+    }
 }
