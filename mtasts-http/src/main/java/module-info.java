@@ -6,7 +6,8 @@
  *
  * <p>Optional modules: {@code org.mtasts.http.mail} needs Jakarta Mail and Eclipse Angus Mail
  * ({@code jakarta.mail}, {@code org.eclipse.angus.mail}); report e-mails need Apache James Mime4j
- * (through {@code org.mtasts.tlsrpt}). Add them with {@code --add-modules} or {@code requires}.
+ * (through {@code org.mtasts.tlsrpt}); {@code org.mtasts.http.publish} needs {@code org.mtasts.dns}
+ * ({@code org.mtasts:mtasts-dns}). Add them with {@code --add-modules} or {@code requires}.
  */
 @org.jspecify.annotations.NullMarked
 module org.mtasts.http {
@@ -16,9 +17,11 @@ module org.mtasts.http {
     requires transitive okhttp3;
     requires static jakarta.mail;
     requires static org.eclipse.angus.mail;
+    requires static org.mtasts.dns;
 
     exports org.mtasts.http;
     exports org.mtasts.http.mail;
+    exports org.mtasts.http.publish;
 
     uses org.mtasts.core.TxtResolver;
 }

@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
  * mtasts check example.com --json
  * mtasts send --from postmaster@example.net --to postmaster@example.com
  * mtasts policy lint mta-sts.txt --mx mx1.example.com
+ * mtasts publish example.com --policy mta-sts.txt --server ns1.example.com --tsig update.key
  * </pre>
  *
  * <p>Exit codes: {@link #OK} all good, {@link #FINDINGS} findings (invalid input, failed checks),
@@ -21,9 +22,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "mtasts", mixinStandardHelpOptions = true, versionProvider = MtastsCli.Version.class,
         description = "MTA-STS (RFC 8461) and TLS-RPT (RFC 8460): check a domain, lint records and policies, "
-                + "read reports, generate a set-up, send a test message as an MTA-STS sender.",
+                + "read reports, generate a set-up, publish a policy by RFC 2136 update, send a test message as an MTA-STS sender.",
         subcommands = {CheckCommand.class, SendCommand.class, DemoCommand.class, RecordCommand.class, PolicyCommand.class,
-                ReportCommand.class, GenerateCommand.class,
+                ReportCommand.class, GenerateCommand.class, PublishCommand.class,
                 CommandLine.HelpCommand.class})
 public final class MtastsCli implements Runnable {
 
