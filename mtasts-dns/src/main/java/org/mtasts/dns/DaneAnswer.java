@@ -9,7 +9,6 @@ import org.mtasts.core.DomainName;
  * DNSSEC-validated TLSA records, so that a sender applies DANE instead of MTA-STS (RFC 8461 §2).
  *
  * <pre>{@code
- * DaneAnswer answer = dane.lookupAsync(DomainName.of("example.com")).join();
  * if (answer instanceof DaneAnswer.Usable usable && usable.allHosts()) {
  *     // every MX host has validated TLSA records: DANE applies to every delivery
  * }

@@ -45,7 +45,7 @@ import org.xbill.DNS.Type;
  *
  * <pre>{@code
  * DaneLookup dane = DaneLookup.builder()
- *         .server(new InetSocketAddress("127.0.0.1", 53))      // a validating resolver: Unbound
+ *         .server(unbound)                       // a validating resolver on loopback
  *         .timeout(Duration.ofSeconds(5))
  *         .build();
  * DaneAnswer answer = dane.lookupAsync(DomainName.of("example.com")).join();
@@ -202,7 +202,7 @@ public final class DaneLookup {
      * Configures a {@link DaneLookup}.
      *
      * <pre>{@code
-     * DaneLookup dane = DaneLookup.builder().server(new InetSocketAddress("127.0.0.1", 5354)).build();
+     * DaneLookup dane = DaneLookup.builder().server(unbound).retries(0).build();
      * }</pre>
      *
      * <p>Not thread-safe; confine to one thread.

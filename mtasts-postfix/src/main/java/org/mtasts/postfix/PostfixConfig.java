@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,6 +19,8 @@ import org.mtasts.core.SafeText;
 import org.mtasts.http.InMemoryPolicyStore;
 import org.mtasts.http.MtaSts;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.TokenStreamLocation;
@@ -349,10 +352,10 @@ public record PostfixConfig(ListenAddress listen, String mapName, @Nullable List
         try {
             root = MAPPER.readValue(yaml.isBlank() ? "{}" : yaml, ConfigFile.Root.class);
         } catch (UnrecognizedPropertyException e) {
-            throw located(e, "unknown key '" + SafeText.escape(e.getPropertyName()) + "'"
-                    + where(e) + " (known: " + known(e) + ")");
+            throw located(yaml, e, "unknown key '" + SafeText.escape(e.getPropertyName()) + "'"
+                    + where(e, true) + " (known: " + known(e) + ")");
         } catch (JacksonException e) {
-            throw located(e, firstLine(e.getOriginalMessage()) + where(e));
+            throw located(yaml, e, firstLine(e.getOriginalMessage()) + where(e, false));
         }
         if (root == null) {
             root = new ConfigFile.Root(null, null, null, null, null, null, null, null, null, null, null, null, null,
@@ -375,17 +378,77 @@ public record PostfixConfig(ListenAddress listen, String mapName, @Nullable List
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
-    private static ConfigException located(JacksonException e, String message) {
+    private static ConfigException located(String yaml, JacksonException e, String message) {
         TokenStreamLocation loc = e.getLocation();
+        if (loc == null || loc.getLineNr() < 1) {
+            // Records are bound from buffered properties: the exception has no position, so find
+            // the key of its path in the document.
+            loc = locate(yaml, e.getPath());
+        }
         int line = loc == null ? -1 : loc.getLineNr();
         int column = loc == null ? -1 : loc.getColumnNr();
         String prefix = line > 0 ? "line " + line + ", column " + column + ": " : "";
         return new ConfigException(prefix + message, line, column);
     }
 
-    private static String where(JacksonException e) {
+    /** The position of the key at the end of {@code path}, found by reading the document again. */
+    private static @Nullable TokenStreamLocation locate(String yaml, List<JacksonException.Reference> path) {
+        List<String> target = new ArrayList<>();
+        for (JacksonException.Reference r : path) {
+            target.add(r.getPropertyName() != null ? r.getPropertyName() : "[" + r.getIndex() + "]");
+        }
+        if (target.isEmpty()) {
+            return null;
+        }
+        List<String> names = new ArrayList<>();           // the keys leading to the current container
+        List<int[]> counters = new ArrayList<>();          // per open container: next array index, or -1
+        String pending = null;
+        try (JsonParser p = MAPPER.createParser(yaml)) {
+            JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                String key;
+                if (t == JsonToken.PROPERTY_NAME) {
+                    pending = p.currentName();
+                    if (matches(names, pending, target)) {
+                        return p.currentTokenLocation();
+                    }
+                    continue;
+                }
+                if (!counters.isEmpty() && counters.get(counters.size() - 1)[0] >= 0) {
+                    key = "[" + counters.get(counters.size() - 1)[0]++ + "]";
+                    if (matches(names, key, target)) {
+                        return p.currentTokenLocation();
+                    }
+                } else {
+                    key = pending;
+                }
+                pending = null;
+                if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+                    names.add(key == null ? "" : key);
+                    counters.add(new int[] {t == JsonToken.START_ARRAY ? 0 : -1});
+                } else if ((t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) && !names.isEmpty()) {
+                    names.remove(names.size() - 1);
+                    counters.remove(counters.size() - 1);
+                }
+            }
+        } catch (JacksonException ignored) {
+            return null; // the first read found the problem and reports it
+        }
+        return null;
+    }
+
+    private static boolean matches(List<String> names, String last, List<String> target) {
+        // names.get(0) is the root object's empty name.
+        if (names.size() != target.size() || !last.equals(target.get(target.size() - 1))) {
+            return false;
+        }
+        return names.subList(1, names.size()).equals(target.subList(0, target.size() - 1));
+    }
+
+    private static String where(JacksonException e, boolean parent) {
         StringBuilder path = new StringBuilder();
-        for (JacksonException.Reference r : e.getPath()) {
+        List<JacksonException.Reference> refs = e.getPath();
+        for (JacksonException.Reference r : parent && !refs.isEmpty() ? refs.subList(0, refs.size() - 1) : refs) {
             if (r.getPropertyName() != null) {
                 if (path.length() > 0) {
                     path.append('.');
