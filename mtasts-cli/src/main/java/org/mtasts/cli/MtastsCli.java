@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
  * mtasts check example.com --json
  * mtasts send --from postmaster@example.net --to postmaster@example.com
  * mtasts policy lint mta-sts.txt --mx mx1.example.com
+ * mtasts postfix serve --config /etc/mtasts-postfix.yml
  * </pre>
  *
  * <p>Exit codes: {@link #OK} all good, {@link #FINDINGS} findings (invalid input, failed checks),
@@ -23,7 +24,7 @@ import picocli.CommandLine.Option;
         description = "MTA-STS (RFC 8461) and TLS-RPT (RFC 8460): check a domain, lint records and policies, "
                 + "read reports, generate a set-up, send a test message as an MTA-STS sender.",
         subcommands = {CheckCommand.class, SendCommand.class, DemoCommand.class, RecordCommand.class, PolicyCommand.class,
-                ReportCommand.class, GenerateCommand.class,
+                ReportCommand.class, GenerateCommand.class, PostfixCommand.class,
                 CommandLine.HelpCommand.class})
 public final class MtastsCli implements Runnable {
 
