@@ -229,10 +229,12 @@ public final class PostfixCompare {
             return;
         }
         // a short warm-up on each (connections, JIT), then the measured runs, peer first
-        load(peer, cached, connections, Duration.ofSeconds(1), "warm-up");
-        load(ours, cached, connections, Duration.ofSeconds(1), "warm-up");
-        Load p = load(peer, cached, connections, duration, "peer (mta-sts-daemon 1.1.2) 127.0.0.1:" + peer.getPort());
-        Load o = load(ours, cached, connections, duration, "ours (mtasts postfix) 127.0.0.1:" + ours.getPort());
+        load(peer, cached, connections, Duration.ofSeconds(1), MAX_PER_CONNECTION, "warm-up");
+        load(ours, cached, connections, Duration.ofSeconds(1), MAX_PER_CONNECTION, "warm-up");
+        Load p = load(peer, cached, connections, duration, MAX_PER_CONNECTION,
+                "peer (mta-sts-daemon 1.1.2) 127.0.0.1:" + peer.getPort());
+        Load o = load(ours, cached, connections, duration, MAX_PER_CONNECTION,
+                "ours (mtasts postfix) 127.0.0.1:" + ours.getPort());
         System.out.println("Cached domains (" + cached.size() + "): " + String.join(", ", cached) + "; " + connections
                 + " connections, " + duration.toSeconds() + " s per server, one request at a time per connection.");
         System.out.println();
@@ -251,9 +253,12 @@ public final class PostfixCompare {
                 : String.format(Locale.ROOT, "%.0f µs", nanos / 1e3);
     }
 
-    /** {@code connections} threads, one connection each, requests back to back until the deadline. */
-    static Load load(InetSocketAddress server, List<String> domains, int connections, Duration duration, String name)
-            throws Exception {
+    /**
+     * {@code connections} threads, one connection each, requests back to back until the deadline
+     * or {@code maxPerConnection} answers on each connection.
+     */
+    static Load load(InetSocketAddress server, List<String> domains, int connections, Duration duration,
+            int maxPerConnection, String name) throws Exception {
         byte[][] requests = new byte[domains.size()][];
         for (int i = 0; i < requests.length; i++) {
             requests[i] = request(domains.get(i));
@@ -270,7 +275,7 @@ public final class PostfixCompare {
             for (int c = 0; c < connections; c++) {
                 int me = c;
                 done.add(pool.submit(() -> {
-                    int[] lat = new int[MAX_PER_CONNECTION];
+                    int[] lat = new int[maxPerConnection];
                     latencies[me] = lat;
                     try (Socket s = new Socket()) {
                         s.setTcpNoDelay(true);
