@@ -99,7 +99,7 @@ public final class PostfixPolicyServer implements AutoCloseable {
 
     private PostfixPolicyServer(Builder b) throws IOException {
         this.sts = b.sts;
-        this.config = Objects.requireNonNull(b.config, "config");
+        this.config = b.config != null ? b.config : PostfixConfig.defaults();
         this.dane = config.dane().enabled() ? b.dane : null;
         if (config.dane().enabled() && b.dane == null) {
             throw new IllegalStateException("dane.enabled is set but no DaneLookup was given to the builder");
@@ -344,7 +344,9 @@ public final class PostfixPolicyServer implements AutoCloseable {
         CompletableFuture<Void> flushed = new CompletableFuture<>();
         submit(() -> flushed.complete(null));
         try {
-            flushed.get(5, TimeUnit.SECONDS);
+            if (loop.isAlive()) {
+                flushed.get(5, TimeUnit.SECONDS);
+            }
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             LOG.log(System.Logger.Level.WARNING, "the selector loop did not answer during shutdown");
         } catch (InterruptedException e) {
@@ -621,7 +623,7 @@ public final class PostfixPolicyServer implements AutoCloseable {
      */
     public static final class Builder {
         private final MtaSts sts;
-        private PostfixConfig config = PostfixConfig.defaults();
+        private @Nullable PostfixConfig config;
         private @Nullable DaneLookup dane;
         private @Nullable MeterRegistry registry;
 
