@@ -99,7 +99,7 @@ public final class PostfixPolicyServer implements AutoCloseable {
 
     private PostfixPolicyServer(Builder b) throws IOException {
         this.sts = b.sts;
-        this.config = Objects.requireNonNull(b.config, "config");
+        this.config = b.config != null ? b.config : PostfixConfig.defaults();
         this.dane = config.dane().enabled() ? b.dane : null;
         if (config.dane().enabled() && b.dane == null) {
             throw new IllegalStateException("dane.enabled is set but no DaneLookup was given to the builder");
@@ -298,6 +298,18 @@ public final class PostfixPolicyServer implements AutoCloseable {
      * @return true if every answer in flight was sent
      */
     public boolean shutdown(Duration bound) {
+        return shutdownAsync(bound).join();
+    }
+
+    /**
+     * Starts a shutdown: when this method returns, no new connection is accepted ({@link
+     * #isServing()} is false); the future completes once the answers in flight are sent (at most
+     * {@code bound} later) and every connection is closed.
+     *
+     * @param bound the longest wait for the answers in flight
+     * @return true if every answer in flight was sent; never completes exceptionally
+     */
+    public CompletableFuture<Boolean> shutdownAsync(Duration bound) {
         Objects.requireNonNull(bound, "bound");
         accepting = false;
         submit(() -> {
@@ -307,6 +319,14 @@ public final class PostfixPolicyServer implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "closing the listening socket: " + e);
             }
         });
+        CompletableFuture<Boolean> result = new CompletableFuture<>();
+        Thread waiter = new Thread(() -> result.complete(drain(bound)), "mtasts-postfix-shutdown");
+        waiter.setDaemon(true);
+        waiter.start();
+        return result;
+    }
+
+    private boolean drain(Duration bound) {
         long deadline = System.nanoTime() + bound.toNanos();
         boolean drained;
         synchronized (idle) {
@@ -319,6 +339,18 @@ public final class PostfixPolicyServer implements AutoCloseable {
                 }
             }
             drained = inFlight.get() == 0;
+        }
+        // Let the loop write what the last answers queued, then stop it.
+        CompletableFuture<Void> flushed = new CompletableFuture<>();
+        submit(() -> flushed.complete(null));
+        try {
+            if (loop.isAlive()) {
+                flushed.get(5, TimeUnit.SECONDS);
+            }
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.log(System.Logger.Level.WARNING, "the selector loop did not answer during shutdown");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         running = false;
         selector.wakeup();
@@ -474,9 +506,10 @@ public final class PostfixPolicyServer implements AutoCloseable {
             }
             if (frame instanceof Netstring.Frame.Invalid invalid) {
                 answers.get(PolicyAnswers.Kind.PERM).increment();
-                send(c, SocketmapReply.perm("invalid netstring: " + invalid.reason()));
+                // The stream cannot be read on: answer, then close once the answer is written.
                 c.closing = true;
                 interest(c, false);
+                send(c, SocketmapReply.perm("invalid netstring: " + invalid.reason()));
                 return;
             }
             c.started = false;
@@ -590,7 +623,7 @@ public final class PostfixPolicyServer implements AutoCloseable {
      */
     public static final class Builder {
         private final MtaSts sts;
-        private PostfixConfig config = PostfixConfig.defaults();
+        private @Nullable PostfixConfig config;
         private @Nullable DaneLookup dane;
         private @Nullable MeterRegistry registry;
 
