@@ -51,6 +51,11 @@ import org.mtasts.postfix.SocketmapReply;
  * and "Matched DANE EE certificate"; an MX whose certificate does not match, or an MX host the
  * policy does not list (RFC 8461 §4.1), is deferred.
  *
+ * <p>The same Postfix also sends three messages through the peer's {@code mta-sts-daemon} (mail from
+ * {@code @peer.sender.realnet.test} takes the transport {@code smtp-peer}, whose policy map is the
+ * peer's 127.0.0.1:8461): for dane.test, the peer's MTA-STS answer makes Postfix skip DANE, and
+ * mx-mismatch.test is delivered to the unlisted MX host as with ours.
+ *
  * <p>Waits are bounded: the log is watched (WatchService) until every message has its status
  * line, for at most {@link #DELIVERY_TIMEOUT}.
  */
@@ -95,6 +100,26 @@ class PostfixSenderRealnetIT {
         DEFERRED
     }
 
+    /** What the sender Postfix does for one domain with the peer's answer (transport smtp-peer). */
+    enum PeerCase {
+        EXAMPLE("example.test"),
+        /** RFC 8461 §2 broken: the peer's MTA-STS answer overrides DANE (no TLSA lookup at all). */
+        DANE("dane.test"),
+        /** RFC 8461 §4.1 broken as with ours: the certificate names mx1.example.test. */
+        MX_MISMATCH("mx-mismatch.test");
+
+        final String domain;
+
+        PeerCase(String domain) {
+            this.domain = domain;
+        }
+
+        @Override
+        public String toString() {
+            return domain;
+        }
+    }
+
     /** The log of one message: the smtp process's lines of its session, then its status line. */
     record Session(String status, String relay, String detail, List<String> lines) {
         boolean logged(String text) {
@@ -108,6 +133,7 @@ class PostfixSenderRealnetIT {
 
     private static Realnet realnet;
     private static Map<Case, Session> sessions;
+    private static Map<PeerCase, Session> peerSessions;
     private static Map<Case, SocketmapReply> answers;
 
     @BeforeEach
@@ -149,10 +175,29 @@ class PostfixSenderRealnetIT {
             postfix("postfix", "reload");
             log.getParent().register(watch, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_CREATE);
             long offset = Files.size(log);
+            Map<String, Case> ours = new LinkedHashMap<>();
+            Map<String, PeerCase> peers = new LinkedHashMap<>();
             for (Case c : Case.values()) {
-                sendmail(run, c);
+                ours.put(sendmail(run, "sender.realnet.test", c.domain), c);
             }
-            sessions = awaitSessions(watch, log, offset, run);
+            for (PeerCase c : PeerCase.values()) {
+                peers.put(sendmail(run + "-peer", "peer.sender.realnet.test", c.domain), c);
+            }
+            Map<String, Session> byRecipient = awaitSessions(watch, log, offset, ours.size() + peers.size());
+            Map<Case, Session> mine = new LinkedHashMap<>();
+            ours.forEach((rcpt, c) -> {
+                if (byRecipient.containsKey(rcpt)) {
+                    mine.put(c, byRecipient.get(rcpt));
+                }
+            });
+            Map<PeerCase, Session> theirs = new LinkedHashMap<>();
+            peers.forEach((rcpt, c) -> {
+                if (byRecipient.containsKey(rcpt)) {
+                    theirs.put(c, byRecipient.get(rcpt));
+                }
+            });
+            sessions = mine;
+            peerSessions = theirs;
         } finally {
             postfix("postsuper", "-d", "ALL");   // deferred mail would wait for a server that is gone
             client.dispatcher().executorService().shutdown();   // MtaSts leaves a caller's client alone
@@ -163,6 +208,23 @@ class PostfixSenderRealnetIT {
             System.out.println("postfix sender: " + c + ": our answer " + answers.get(c).toText().strip() + "; Postfix "
                     + (s == null ? "no status line" : s.status() + " via " + s.relay() + " (" + s.detail() + ")"));
         }
+        for (PeerCase c : PeerCase.values()) {
+            Session s = peerSessions.get(c);
+            System.out.println("postfix sender: " + c + ": the peer's answer; Postfix "
+                    + (s == null ? "no status line" : s.status() + " via " + s.relay() + " (" + s.detail() + ")"));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(PeerCase.class)
+    @DisplayName("the same Postfix with the peer's answers: delivered under MTA-STS, DANE skipped, the unlisted MX used")
+    void postfixWithThePeer(PeerCase c) {
+        Session s = peerSessions.get(c);
+        assertThat(s).as("the status line of the peer's message to %s in %s", c, realnet.senderLog()).isNotNull();
+        assertThat(s.status()).as("%s: %s", c, s.lines()).isEqualTo("sent");
+        assertThat(s.logged("Verified TLS connection established")).as("%s: %s", c, s.lines()).isTrue();
+        assertThat(s.logged("matched peername")).as("%s: the certificate name was checked: %s", c, s.lines()).isTrue();
+        assertThat(s.logged("TLSA record")).as("%s: no DANE with the peer's answer: %s", c, s.lines()).isFalse();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -216,6 +278,7 @@ class PostfixSenderRealnetIT {
     @AfterAll
     static void forget() {
         sessions = null;
+        peerSessions = null;
         answers = null;
     }
 
@@ -230,11 +293,15 @@ class PostfixSenderRealnetIT {
         return answer.substring(0, m.start(1)) + String.join(":", names) + answer.substring(m.end(1));
     }
 
-    private static void sendmail(String run, Case c) throws IOException, InterruptedException {
-        String message = "From: " + run + "@sender.realnet.test\r\nTo: " + run + "@" + c.domain + "\r\nSubject: "
-                + run + " " + c + "\r\n\r\nPostfixSenderRealnetIT\r\n";
-        run(message, List.of("sendmail", "-C", realnet.senderConfig().toString(), "-f", run + "@sender.realnet.test",
-                run + "@" + c.domain));
+    /** Submits one message from {@code local@senderDomain} to {@code local@domain}; returns the recipient. */
+    private static String sendmail(String local, String senderDomain, String domain)
+            throws IOException, InterruptedException {
+        String from = local + "@" + senderDomain;
+        String to = local + "@" + domain;
+        String message = "From: " + from + "\r\nTo: " + to + "\r\nSubject: " + local + " " + domain
+                + "\r\n\r\nPostfixSenderRealnetIT\r\n";
+        run(message, List.of("sendmail", "-C", realnet.senderConfig().toString(), "-f", from, to));
+        return to;
     }
 
     private static void postfix(String command, String... args) throws IOException, InterruptedException {
@@ -260,14 +327,17 @@ class PostfixSenderRealnetIT {
         }
     }
 
-    /** Watches the log until each case has a status line (or the deadline passes), then returns the sessions. */
-    private static Map<Case, Session> awaitSessions(WatchService watch, Path log, long offset, String run)
+    /**
+     * Watches the log until {@code expected} messages have a status line (or the deadline passes),
+     * then returns the sessions by recipient.
+     */
+    private static Map<String, Session> awaitSessions(WatchService watch, Path log, long offset, int expected)
             throws IOException, InterruptedException {
         long deadline = System.nanoTime() + DELIVERY_TIMEOUT.toNanos();
         while (true) {
-            Map<Case, Session> found = sessions(read(log, offset), run);
+            Map<String, Session> found = sessions(read(log, offset));
             long left = deadline - System.nanoTime();
-            if (found.size() == Case.values().length || left <= 0) {
+            if (found.size() >= expected || left <= 0) {
                 return found;
             }
             WatchKey key;
@@ -297,9 +367,9 @@ class PostfixSenderRealnetIT {
     }
 
     /** Groups the smtp lines by process: a session is the process's lines since its previous status line. */
-    static Map<Case, Session> sessions(List<String> lines, String run) {
+    static Map<String, Session> sessions(List<String> lines) {
         Map<String, List<String>> open = new LinkedHashMap<>();
-        Map<Case, Session> found = new LinkedHashMap<>();
+        Map<String, Session> found = new LinkedHashMap<>();
         for (String line : lines) {
             Matcher m = LINE.matcher(line);
             if (!m.find()) {
@@ -312,12 +382,7 @@ class PostfixSenderRealnetIT {
                 continue;
             }
             open.remove(m.group(1));
-            String rcpt = st.group(1);
-            for (Case c : Case.values()) {
-                if (rcpt.equals(run + "@" + c.domain)) {
-                    found.put(c, new Session(st.group(3), st.group(2), st.group(4), List.copyOf(mine)));
-                }
-            }
+            found.put(st.group(1), new Session(st.group(3), st.group(2), st.group(4), List.copyOf(mine)));
         }
         return found;
     }
