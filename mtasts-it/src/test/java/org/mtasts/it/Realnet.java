@@ -264,11 +264,6 @@ final class Realnet {
         return Path.of(require("sender.policy.socket"));
     }
 
-    /** The zones Knot signs and Unbound validates through a trust anchor. */
-    List<String> dnssecZones() {
-        return List.of(require("dnssec.zones").split(","));
-    }
-
     /** {@code integration/realnet/peer.sh}. */
     Path peerScript() {
         return root.resolve("integration/realnet/peer.sh");
