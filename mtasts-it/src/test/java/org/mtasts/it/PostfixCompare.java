@@ -107,12 +107,13 @@ public final class PostfixCompare {
         DnsjavaResolver resolver = DnsjavaResolver.builder().server(dns).timeout(Duration.ofSeconds(2)).build();
         PostfixConfig config = PostfixConfig.parse("listen: inet:" + listen.getHostString() + ":" + listen.getPort()
                 + "\nlog_level: warning\ndane:\n  enabled: true\n");
+        int unexplained;
         try (MtaSts sts = MtaSts.builder().txtResolver(resolver).trustManager(trustManager(ca))
                         .addressFilter(AddressFilter.ANY)   // realnet is all loopback
                         .proactiveRefresh(false).build();
                 PostfixPolicyService ours = PostfixPolicyService.builder(config).mtaSts(sts)
                         .daneLookup(DaneLookup.builder().server(dns).timeout(Duration.ofSeconds(5)).build()).start()) {
-            int unexplained = answerTable(domains, peer, listen);
+            unexplained = answerTable(domains, peer, listen);
             List<String> cached = new ArrayList<>();
             for (String d : domains) {
                 // cached on both sides: domains both answer OK for (the policy, or DANE, is kept)
@@ -122,8 +123,8 @@ public final class PostfixCompare {
             }
             System.out.println();
             loadTable(cached, peer, listen, connections, seconds);
-            System.exit(unexplained == 0 ? 0 : 1);
         }
+        System.exit(unexplained == 0 ? 0 : 1);   // after our server's graceful shutdown
     }
 
     /** Prints the per-domain table; returns how many differences have no explanation. */
