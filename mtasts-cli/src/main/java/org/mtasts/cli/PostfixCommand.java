@@ -100,6 +100,8 @@ final class PostfixCommand implements Runnable {
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 service.close();
+                err.println("mtasts postfix: stopped");
+                err.flush();
                 stopped.countDown();
             }, "mtasts-postfix-shutdown"));
             stopped.await();

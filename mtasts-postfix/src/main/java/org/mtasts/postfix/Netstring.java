@@ -21,7 +21,7 @@ import org.mtasts.core.SafeText;
  * Netstring.Frame frame = decoder.next();                     // Frame.Data, or Need, or Invalid
  * }</pre>
  *
- * <p>Immutable and thread-safe (the {@link Decoder} is not).
+ * <p>Immutable and thread-safe.
  *
  * @see <a href="http://www.postfix.org/socketmap_table.5.html">Postfix socketmap_table(5)</a>
  * @since 0.1

@@ -584,8 +584,14 @@ public final class PostfixPolicyServer implements AutoCloseable {
         c.key.interestOps(read ? ops | SelectionKey.OP_READ : ops & ~SelectionKey.OP_READ);
     }
 
+    private long lastExpiry = System.nanoTime();
+
     private void expire() {
         long now = System.nanoTime();
+        if (now - lastExpiry < 100_000_000L) {
+            return; // at most ten scans a second, however many answers wake the selector
+        }
+        lastExpiry = now;
         for (Conn c : new ArrayList<>(open)) {
             if (!c.busy && now - c.deadline > 0) {
                 LOG.log(System.Logger.Level.DEBUG, "closing a connection: {0}",

@@ -249,7 +249,14 @@ public final class PostfixPolicyService implements AutoCloseable {
          * @throws IOException if an address cannot be bound or the file cache cannot be opened
          */
         public PostfixPolicyService start() throws IOException {
-            Logger.getLogger("org.mtasts").setLevel(julLevel(config.logLevel()));
+            Level level = julLevel(config.logLevel());
+            Logger.getLogger("org.mtasts").setLevel(level);
+            if (level.intValue() < Level.INFO.intValue()) {
+                // The root console handler passes INFO and up by default: let debug lines through.
+                for (java.util.logging.Handler h : Logger.getLogger("").getHandlers()) {
+                    h.setLevel(level);
+                }
+            }
             List<AutoCloseable> owned = new ArrayList<>();
             MtaSts service = sts;
             try {
