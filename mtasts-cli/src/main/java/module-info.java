@@ -13,6 +13,8 @@ module org.mtasts.cli {
     // Mime4j (an automatic module) uses Commons IO but cannot require it: resolve it for them.
     requires org.apache.commons.io;
     requires org.mtasts.testkit;
+    requires org.mtasts.postfix;
+    requires java.net.http;
     requires info.picocli;
     requires tools.jackson.databind;
 

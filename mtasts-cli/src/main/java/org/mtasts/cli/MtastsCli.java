@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
  * mtasts send --from postmaster@example.net --to postmaster@example.com
  * mtasts policy lint mta-sts.txt --mx mx1.example.com
  * mtasts publish example.com --policy mta-sts.txt --server ns1.example.com --tsig update.key
+ * mtasts postfix serve --config /etc/mtasts-postfix.yml
  * </pre>
  *
  * <p>Exit codes: {@link #OK} all good, {@link #FINDINGS} findings (invalid input, failed checks),
@@ -22,9 +23,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "mtasts", mixinStandardHelpOptions = true, versionProvider = MtastsCli.Version.class,
         description = "MTA-STS (RFC 8461) and TLS-RPT (RFC 8460): check a domain, lint records and policies, "
-                + "read reports, generate a set-up, publish a policy by RFC 2136 update, send a test message as an MTA-STS sender.",
+                + "read reports, generate a set-up, publish a policy by RFC 2136 update, serve Postfix TLS policies, send a test message as an MTA-STS sender.",
         subcommands = {CheckCommand.class, SendCommand.class, DemoCommand.class, RecordCommand.class, PolicyCommand.class,
-                ReportCommand.class, GenerateCommand.class, PublishCommand.class,
+                ReportCommand.class, GenerateCommand.class, PublishCommand.class, PostfixCommand.class,
                 CommandLine.HelpCommand.class})
 public final class MtastsCli implements Runnable {
 

@@ -236,6 +236,34 @@ final class Realnet {
         return "1".equals(properties.getProperty("peer"));
     }
 
+    /**
+     * Whether the sender Postfix runs in the network namespace (setup.sh section 6b): it takes its
+     * TLS policy from {@link #senderPolicySocket()}, through 127.0.0.1:8462 in the namespace.
+     */
+    boolean senderAvailable() {
+        return "1".equals(properties.getProperty("sender"));
+    }
+
+    /** The network namespace of the peer and the sender Postfix. */
+    String netns() {
+        return require("sender.netns");
+    }
+
+    /** The sender Postfix's configuration directory ({@code postfix -c}, {@code sendmail -C}). */
+    Path senderConfig() {
+        return Path.of(require("sender.config"));
+    }
+
+    /** The sender Postfix's log ({@code maillog_file}). */
+    Path senderLog() {
+        return Path.of(require("sender.log"));
+    }
+
+    /** The Unix socket where the sender's {@code smtp_tls_policy_maps} server is to listen. */
+    Path senderPolicySocket() {
+        return Path.of(require("sender.policy.socket"));
+    }
+
     /** {@code integration/realnet/peer.sh}. */
     Path peerScript() {
         return root.resolve("integration/realnet/peer.sh");

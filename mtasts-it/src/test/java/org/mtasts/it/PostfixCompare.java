@@ -1,0 +1,380 @@
+package org.mtasts.it;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import org.mtasts.dns.DaneLookup;
+import org.mtasts.dns.DnsjavaResolver;
+import org.mtasts.http.AddressFilter;
+import org.mtasts.http.MtaSts;
+import org.mtasts.postfix.PostfixConfig;
+import org.mtasts.postfix.PostfixPolicyService;
+
+/**
+ * Our Postfix policy server side by side with the peer's {@code mta-sts-daemon}
+ * (postfix-mta-sts-resolver 1.1.2), run by {@code integration/realnet/postfix-compare.sh} inside
+ * the realnet namespace, where the peer listens on 127.0.0.1:8461. It starts our server in this
+ * JVM (on {@code --listen}, resolving through the namespace's validating Unbound, trusting the
+ * realnet CA), then prints two markdown tables:
+ *
+ * <ol>
+ *   <li>the answer per domain from both servers, over the socketmap protocol as Postfix asks, with
+ *       each difference explained (an unexplained difference makes the exit status 1);
+ *   <li>a load run on cached domains: {@code --connections} connections (50), each sending one
+ *       request after another for {@code --seconds}, first to the peer, then to ours, in the same
+ *       run; answers per second and the latency percentiles. Bounded in time and in count (at most
+ *       {@link #MAX_PER_CONNECTION} answers per connection), loopback only.
+ * </ol>
+ *
+ * <p>JDK and the project's classes only (no other test class), so that the script runs it with
+ * the source launcher: {@code java -cp mtasts-cli/target/mtasts.jar PostfixCompare.java ARGS}.
+ *
+ * <pre>{@code
+ * ip netns exec realnet java -cp mtasts-cli/target/mtasts.jar \
+ *     mtasts-it/src/test/java/org/mtasts/it/PostfixCompare.java --peer 127.0.0.1:8461 \
+ *     --listen 127.0.0.1:8463 --dns 127.0.0.2:53 --ca /tmp/realnet/certs/ca.pem example.test dane.test
+ * }</pre>
+ */
+public final class PostfixCompare {
+
+    /** The most answers one load connection records: bounds the run's memory (4 bytes each). */
+    static final int MAX_PER_CONNECTION = 200_000;
+    /** A socketmap reply larger than this is an error (Postfix's socketmap_max_reply_size). */
+    static final int MAX_REPLY = 100_000;
+
+    /** Why our answer differs from the peer's, per domain (checked against what both answer). */
+    static final Map<String, String> WHY = Map.of(
+            "bad-id.test", "The record's id is not 1*32(ALPHA / DIGIT): not a valid STS record, so no policy "
+                    + "(RFC 8461 §3.1). The peer does not check the id's syntax and enforces the policy.",
+            "dane.test", "Every MX host has DNSSEC-validated TLSA records (the AD bit from the validating Unbound): "
+                    + "ours answers dane-only, so Postfix applies DANE, not MTA-STS (RFC 8461 §2). The peer has no DANE "
+                    + "check: its MTA-STS answer overrides Postfix's DANE.");
+
+    private PostfixCompare() {}
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opt = new LinkedHashMap<>();
+        List<String> domains = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].startsWith("--")) {
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException(args[i] + " needs a value");
+                }
+                opt.put(args[i].substring(2), args[++i]);
+            } else {
+                domains.add(args[i]);
+            }
+        }
+        InetSocketAddress peer = address(opt.getOrDefault("peer", "127.0.0.1:8461"));
+        InetSocketAddress listen = address(opt.getOrDefault("listen", "127.0.0.1:8463"));
+        InetSocketAddress dns = address(opt.getOrDefault("dns", "127.0.0.2:53"));
+        int connections = Integer.parseInt(opt.getOrDefault("connections", "50"));
+        Duration seconds = Duration.ofSeconds(Long.parseLong(opt.getOrDefault("seconds", "5")));
+        if (connections < 1 || connections > 200 || seconds.isNegative() || seconds.getSeconds() > 60) {
+            throw new IllegalArgumentException("--connections 1..200 and --seconds 0..60");
+        }
+        Path ca = Path.of(opt.getOrDefault("ca", "/tmp/realnet/certs/ca.pem"));
+        if (domains.isEmpty()) {
+            throw new IllegalArgumentException("no domains given");
+        }
+
+        DnsjavaResolver resolver = DnsjavaResolver.builder().server(dns).timeout(Duration.ofSeconds(2)).build();
+        PostfixConfig config = PostfixConfig.parse("listen: inet:" + listen.getHostString() + ":" + listen.getPort()
+                + "\nlog_level: warning\ndane:\n  enabled: true\n");
+        int unexplained;
+        try (MtaSts sts = MtaSts.builder().txtResolver(resolver).trustManager(trustManager(ca))
+                        .addressFilter(AddressFilter.ANY)   // realnet is all loopback
+                        .proactiveRefresh(false).build();
+                PostfixPolicyService ours = PostfixPolicyService.builder(config).mtaSts(sts)
+                        .daneLookup(DaneLookup.builder().server(dns).timeout(Duration.ofSeconds(5)).build()).start()) {
+            unexplained = answerTable(domains, peer, listen);
+            List<String> cached = new ArrayList<>();
+            for (String d : domains) {
+                // cached on both sides: domains both answer OK for (the policy, or DANE, is kept)
+                if (query(peer, d).startsWith("OK") && query(listen, d).startsWith("OK")) {
+                    cached.add(d);
+                }
+            }
+            System.out.println();
+            loadTable(cached, peer, listen, connections, seconds);
+        }
+        System.exit(unexplained == 0 ? 0 : 1);   // after our server's graceful shutdown
+    }
+
+    /** Prints the per-domain table; returns how many differences have no explanation. */
+    static int answerTable(List<String> domains, InetSocketAddress peer, InetSocketAddress ours) throws Exception {
+        System.out.println("| domain | ours (mtasts postfix) | peer (mta-sts-daemon 1.1.2) | why they differ |");
+        System.out.println("|---|---|---|---|");
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        int unexplained = 0;
+        try {
+            List<Future<String[]>> rows = new ArrayList<>();
+            for (String d : domains) {
+                rows.add(pool.submit(() -> new String[] {d, normalize(query(ours, d)), normalize(query(peer, d))}));
+            }
+            for (Future<String[]> f : rows) {
+                String[] r = f.get(60, TimeUnit.SECONDS);
+                String why;
+                if (r[1].equals(r[2])) {
+                    why = "";
+                } else if (WHY.containsKey(r[0])) {
+                    why = WHY.get(r[0]);
+                } else {
+                    why = "UNEXPLAINED";
+                    unexplained++;
+                }
+                System.out.println("| " + r[0] + " | `" + r[1] + "` | `" + r[2] + "` | " + why + " |");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return unexplained;
+    }
+
+    /** The reply with the match list sorted (the peer builds it from a Python set: any order). */
+    static String normalize(String reply) {
+        int m = reply.indexOf("match=");
+        if (m < 0) {
+            return reply.strip();
+        }
+        int end = reply.indexOf(' ', m);
+        end = end < 0 ? reply.length() : end;
+        String[] names = reply.substring(m + 6, end).split(":");
+        Arrays.sort(names);
+        return (reply.substring(0, m + 6) + String.join(":", names) + reply.substring(end)).strip();
+    }
+
+    /** One request on a new connection. */
+    static String query(InetSocketAddress server, String domain) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(server, 5_000);
+            s.setSoTimeout(60_000);
+            OutputStream out = new BufferedOutputStream(s.getOutputStream());
+            InputStream in = new BufferedInputStream(s.getInputStream());
+            out.write(request(domain));
+            out.flush();
+            return reply(in);
+        }
+    }
+
+    /** Postfix's socketmap request: the netstring of {@code "postfix DOMAIN"}. */
+    static byte[] request(String domain) {
+        byte[] payload = ("postfix " + domain).getBytes(StandardCharsets.US_ASCII);
+        byte[] head = (payload.length + ":").getBytes(StandardCharsets.US_ASCII);
+        byte[] frame = Arrays.copyOf(head, head.length + payload.length + 1);
+        System.arraycopy(payload, 0, frame, head.length, payload.length);
+        frame[frame.length - 1] = ',';
+        return frame;
+    }
+
+    /** Reads one netstring reply. */
+    static String reply(InputStream in) throws IOException {
+        int len = 0;
+        int digits = 0;
+        for (int c = in.read(); c != ':'; c = in.read()) {
+            if (c < '0' || c > '9' || ++digits > 6) {
+                throw new IOException(c < 0 ? "connection closed before a reply" : "not a netstring length: " + c);
+            }
+            len = len * 10 + (c - '0');
+        }
+        if (len > MAX_REPLY) {
+            throw new IOException("reply of " + len + " bytes");
+        }
+        byte[] data = in.readNBytes(len);
+        if (data.length < len) {
+            throw new EOFException("reply cut after " + data.length + " of " + len + " bytes");
+        }
+        if (in.read() != ',') {
+            throw new IOException("netstring not closed by ','");
+        }
+        return new String(data, StandardCharsets.US_ASCII);
+    }
+
+    /** The load result of one server. */
+    record Load(String name, long answers, long errors, double seconds, long p50, long p99, long max) {
+        double perSecond() {
+            return answers / seconds;
+        }
+    }
+
+    static void loadTable(List<String> cached, InetSocketAddress peer, InetSocketAddress ours, int connections,
+            Duration duration) throws Exception {
+        if (cached.isEmpty()) {
+            System.out.println("no domain is cached on both servers: no load run");
+            return;
+        }
+        // a short warm-up on each (connections, JIT), then the measured runs, peer first
+        load(peer, cached, connections, Duration.ofSeconds(1), MAX_PER_CONNECTION, "warm-up");
+        load(ours, cached, connections, Duration.ofSeconds(1), MAX_PER_CONNECTION, "warm-up");
+        Load p = load(peer, cached, connections, duration, MAX_PER_CONNECTION,
+                "peer (mta-sts-daemon 1.1.2) 127.0.0.1:" + peer.getPort());
+        Load o = load(ours, cached, connections, duration, MAX_PER_CONNECTION,
+                "ours (mtasts postfix) 127.0.0.1:" + ours.getPort());
+        System.out.println("Cached domains (" + cached.size() + "): " + String.join(", ", cached) + "; " + connections
+                + " connections, " + duration.toSeconds() + " s per server, one request at a time per connection.");
+        System.out.println();
+        System.out.println("| server | answers | errors | answers/s | p50 | p99 | max |");
+        System.out.println("|---|---|---|---|---|---|---|");
+        for (Load l : List.of(p, o)) {
+            System.out.printf(Locale.ROOT, "| %s | %d | %d | %.0f | %s | %s | %s |%n", l.name(), l.answers(), l.errors(),
+                    l.perSecond(), micros(l.p50()), micros(l.p99()), micros(l.max()));
+        }
+        System.out.printf(Locale.ROOT, "%nThroughput ratio ours/peer: %.1fx; p99 %s (ours) vs %s (peer).%n",
+                o.perSecond() / Math.max(p.perSecond(), 1e-9), micros(o.p99()), micros(p.p99()));
+    }
+
+    private static String micros(long nanos) {
+        return nanos >= 10_000_000 ? String.format(Locale.ROOT, "%.1f ms", nanos / 1e6)
+                : String.format(Locale.ROOT, "%.0f µs", nanos / 1e3);
+    }
+
+    /**
+     * {@code connections} threads, one connection each, requests back to back until the deadline
+     * or {@code maxPerConnection} answers on each connection.
+     */
+    static Load load(InetSocketAddress server, List<String> domains, int connections, Duration duration,
+            int maxPerConnection, String name) throws Exception {
+        byte[][] requests = new byte[domains.size()][];
+        for (int i = 0; i < requests.length; i++) {
+            requests[i] = request(domains.get(i));
+        }
+        int[][] latencies = new int[connections][];
+        int[] counts = new int[connections];
+        long[] errors = new long[connections];
+        CountDownLatch ready = new CountDownLatch(connections);
+        CountDownLatch go = new CountDownLatch(1);
+        long[] window = new long[2];
+        ExecutorService pool = Executors.newFixedThreadPool(connections);
+        List<Future<?>> done = new ArrayList<>();
+        try {
+            for (int c = 0; c < connections; c++) {
+                int me = c;
+                done.add(pool.submit(() -> {
+                    int[] lat = new int[maxPerConnection];
+                    latencies[me] = lat;
+                    try (Socket s = new Socket()) {
+                        s.setTcpNoDelay(true);
+                        s.connect(server, 5_000);
+                        s.setSoTimeout(10_000);
+                        OutputStream out = new BufferedOutputStream(s.getOutputStream());
+                        InputStream in = new BufferedInputStream(s.getInputStream());
+                        ready.countDown();
+                        go.await();
+                        long end = window[1];
+                        int n = 0;
+                        int next = me % requests.length;
+                        for (long t = System.nanoTime(); t - end < 0 && n < lat.length; ) {
+                            out.write(requests[next]);
+                            out.flush();
+                            String r = reply(in);
+                            long now = System.nanoTime();
+                            if (r.startsWith("OK")) {
+                                lat[n++] = (int) Math.min(Integer.MAX_VALUE, now - t);
+                            } else {
+                                errors[me]++;
+                            }
+                            t = now;
+                            next = (next + 1) % requests.length;
+                        }
+                        counts[me] = n;
+                    } catch (IOException e) {
+                        errors[me]++;
+                        ready.countDown();
+                    }
+                    return null;
+                }));
+            }
+            if (!ready.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the load connections to " + server + " did not open in 30 s");
+            }
+            window[0] = System.nanoTime();
+            window[1] = window[0] + duration.toNanos();
+            go.countDown();
+            for (Future<?> f : done) {
+                f.get(duration.toSeconds() + 30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        double seconds = (System.nanoTime() - window[0]) / 1e9;
+        long total = 0;
+        long errs = 0;
+        for (int c = 0; c < connections; c++) {
+            total += counts[c];
+            errs += errors[c];
+        }
+        int[] all = new int[(int) total];
+        int at = 0;
+        for (int c = 0; c < connections; c++) {
+            if (counts[c] > 0) {
+                System.arraycopy(latencies[c], 0, all, at, counts[c]);
+                at += counts[c];
+            }
+        }
+        Arrays.sort(all);
+        return new Load(name, total, errs, seconds, percentile(all, 0.50), percentile(all, 0.99),
+                all.length == 0 ? 0 : all[all.length - 1]);
+    }
+
+    /** The nearest-rank percentile of sorted values; 0 for none. */
+    static long percentile(int[] sorted, double q) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int rank = (int) Math.ceil(q * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
+    private static InetSocketAddress address(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("expected HOST:PORT, got " + hostPort);
+        }
+        return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+    }
+
+    private static X509TrustManager trustManager(Path pem) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        int i = 0;
+        try (InputStream in = Files.newInputStream(pem)) {
+            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                store.setCertificateEntry("realnet" + i++, c);
+            }
+        }
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(store);
+        for (TrustManager tm : factory.getTrustManagers()) {
+            if (tm instanceof X509TrustManager x509) {
+                return x509;
+            }
+        }
+        throw new IllegalStateException("no X509TrustManager");
+    }
+}
