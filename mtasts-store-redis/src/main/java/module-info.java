@@ -1,0 +1,14 @@
+/**
+ * Shared state for a cluster of sending MTAs on Redis with Lettuce: the policy cache of RFC 8461
+ * §3.3 and §5.1 ({@link org.mtasts.store.redis.RedisPolicyStore}: one hash per domain, written
+ * atomically, expiring with the policy) and one refresher per domain ({@link
+ * org.mtasts.store.redis.RedisRefreshLease}). Sentinel and TLS come with the Redis URI.
+ */
+@org.jspecify.annotations.NullMarked
+module org.mtasts.store.redis {
+    requires static org.jspecify;
+    requires transitive org.mtasts.http;
+    requires transitive lettuce.core;
+
+    exports org.mtasts.store.redis;
+}
