@@ -9,6 +9,14 @@ module org.mtasts.store.redis {
     requires static org.jspecify;
     requires transitive org.mtasts.http;
     requires transitive lettuce.core;
+    // Lettuce is an automatic module: it declares no requires, so Netty's (explicit) modules would
+    // not be resolved on the module path, and connecting would fail with NoClassDefFoundError.
+    requires io.netty.common;
+    requires io.netty.buffer;
+    requires io.netty.transport;
+    requires io.netty.handler;
+    requires io.netty.codec;
+    requires io.netty.resolver.dns;
 
     exports org.mtasts.store.redis;
 }
