@@ -43,7 +43,7 @@ import org.mtasts.core.StsPolicy;
  * the domain, never served.
  *
  * <pre>{@code
- * JdbcPolicyStore shared = JdbcPolicyStore.open("jdbc:postgresql://db.example.net/mta",
+ * JdbcPolicyStore shared = JdbcPolicyStore.open(jdbcUrl,      // jdbc:postgresql://db.example.net/mta
  *         Map.of("username", "mta", "password", secret, "maximumPoolSize", "8"));
  * MtaSts sts = MtaSts.builder()
  *         .store(FrontedPolicyStore.over(shared))

@@ -12,7 +12,7 @@ import java.sql.SQLException;
  * try {
  *     store.put(policy);
  * } catch (JdbcStoreException e) {
- *     log.warn(e.getMessage(), e.getCause());
+ *     LOG.log(System.Logger.Level.WARNING, e.getMessage(), e.getCause());
  * }
  * }</pre>
  *

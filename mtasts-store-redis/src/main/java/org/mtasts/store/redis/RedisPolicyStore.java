@@ -45,7 +45,7 @@ import org.mtasts.core.StsPolicy;
  * IllegalStateException} naming the domain, never served.
  *
  * <pre>{@code
- * RedisPolicyStore shared = RedisPolicyStore.open("redis-sentinel://s1:26379,s2:26379/0#mymaster");
+ * RedisPolicyStore shared = RedisPolicyStore.open(redisUri);  // redis-sentinel://s1:26379,s2:26379/0#mymaster
  * MtaSts sts = MtaSts.builder()
  *         .store(FrontedPolicyStore.over(shared))
  *         .refreshLease(RedisRefreshLease.create(shared.connection(), "mx1"))
