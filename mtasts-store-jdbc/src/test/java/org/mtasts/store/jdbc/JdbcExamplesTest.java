@@ -134,6 +134,36 @@ class JdbcExamplesTest {
     }
 
     @Test
+    @DisplayName("README Running a cluster: a node's set-up")
+    void readmeRunningACluster() {
+        String nodeId = "mx1.example.net";
+        // --- example: README Running a cluster
+        JdbcPolicyStore shared = JdbcPolicyStore.open(jdbcUrl,            // jdbc:postgresql://db.example.net/mta
+                Map.of("username", "mta", "password", secret, "maximumPoolSize", "8"));  // HikariCP settings
+        ReportAggregator counting = ReportAggregator.builder()              // this node's sessions
+                .organizationName("Example Mail").contactInfo("tlsrpt@example.net").build();
+        MtaSts sts = MtaSts.builder()
+                .txtResolver(dns) // sandbox only
+                .store(FrontedPolicyStore.over(shared))                     // reads of the last minute from memory
+                .refreshLease(JdbcRefreshLease.create(shared.dataSource(), nodeId))
+                .reportAggregator(counting)
+                .build();
+        ReportAggregator merged = ReportAggregator.builder()                // the cluster's days, for reporting
+                .organizationName("Example Mail").contactInfo("tlsrpt@example.net").build();
+        TlsRptReporter reporter = TlsRptReporter.builder(merged).txtResolver(dns).mailer(mailer).build();
+        ClusterReports cluster = ClusterReports.builder(shared.dataSource(), counting)
+                .nodeId(nodeId).reporter(merged, reporter)                  // flushes every minute, reports once a day
+                .build();
+        // ---
+        assertThat(cluster.incarnation()).startsWith(nodeId + "#");
+        assertThat(sts.reportAggregator()).contains(counting);
+        cluster.close();
+        reporter.close();
+        sts.close();
+        shared.close();
+    }
+
+    @Test
     @DisplayName("ClusterReports.Builder: a node that only counts")
     void clusterBuilder() {
         JdbcSchema.migrate(dataSource);
