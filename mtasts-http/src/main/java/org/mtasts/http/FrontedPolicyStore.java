@@ -2,6 +2,8 @@ package org.mtasts.http;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,9 +33,12 @@ import org.mtasts.core.PolicyStore;
  * keyspace events) make it immediate.
  *
  * <p><b>Writes</b> go to the shared store first, then to the front (unless the front already holds
- * a newer entry). <b>Failures</b>: when the shared store cannot be read, a {@link #get} serves the
- * front's entry however old, if it has one (an unexpired policy still protects deliveries), and
- * otherwise throws the store's exception, which {@link MtaSts} reports as a temporary failure.
+ * a newer entry). <b>Failures</b> of the shared store never stop this node from applying what it
+ * knows: a {@link #get} serves the front's entry however old, if it has one (an unexpired policy
+ * still protects deliveries), and otherwise throws the store's exception, which {@link MtaSts}
+ * reports as a temporary failure; a {@link #put} or {@link #remove} that the shared store refuses
+ * is applied to the front alone (the next refresh writes the policy again); {@link #forEach}
+ * visits the front's entries. Each failure is logged ({@link System.Logger}, WARNING).
  *
  * <pre>{@code
  * PolicyStore shared = JdbcPolicyStore.create(dataSource);             // mtasts-store-jdbc
@@ -136,7 +141,13 @@ public final class FrontedPolicyStore implements PolicyStore {
     @Override
     public void put(CachedPolicy policy) {
         Objects.requireNonNull(policy, "policy");
-        shared.put(policy);
+        try {
+            shared.put(policy);
+        } catch (RuntimeException e) {
+            // RFC 8461 §3.3: the fetched policy applies here even if the cluster cannot store it now.
+            LOG.log(System.Logger.Level.WARNING, "shared policy store refused the policy of " + policy.domain()
+                    + "; kept in this node's memory only", e);
+        }
         Entry fresh = new Entry(policy, clock.millis());
         Entry old = front.get(policy.domain());
         if (old == null || old.policy == null || !Newest.isNewer(policy, old.policy)) {
@@ -146,17 +157,34 @@ public final class FrontedPolicyStore implements PolicyStore {
 
     @Override
     public void remove(DomainName domain) {
-        shared.remove(domain);
         front.remove(domain);
+        try {
+            shared.remove(domain);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "shared policy store could not remove the policy of " + domain, e);
+        }
     }
 
     @Override
     public void forEach(Consumer<? super CachedPolicy> action) {
         long now = clock.millis();
-        shared.forEach(p -> {
+        List<CachedPolicy> seen = new ArrayList<>();
+        try {
+            shared.forEach(seen::add);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "shared policy store could not be listed; visiting this node's "
+                    + "entries", e);
+            front.values().forEach(entry -> {
+                if (entry.policy != null) {
+                    action.accept(entry.policy);
+                }
+            });
+            return;
+        }
+        for (CachedPolicy p : seen) {
             remember(p.domain(), new Entry(p, now));
             action.accept(p);
-        });
+        }
     }
 
     /**

@@ -49,6 +49,9 @@ class FrontedPolicyStoreTest {
 
         @Override
         public void put(CachedPolicy policy) {
+            if (broken.get()) {
+                throw new IllegalStateException("shared store down");
+            }
             inner.put(policy);
         }
 
@@ -59,6 +62,9 @@ class FrontedPolicyStoreTest {
 
         @Override
         public void forEach(Consumer<? super CachedPolicy> action) {
+            if (broken.get()) {
+                throw new IllegalStateException("shared store down");
+            }
             inner.forEach(action);
         }
     }
@@ -119,6 +125,13 @@ class FrontedPolicyStoreTest {
         clock.advance(Duration.ofHours(1));
         assertThat(front.get(DOMAIN).orElseThrow().recordId()).isEqualTo("1");
         assertThatThrownBy(() -> front.get(DomainName.of("other.example"))).hasMessage("shared store down");
+        // A fetched policy still applies on this node, and a refresh pass still sees it.
+        front.put(cached("2", clock.instant()));
+        assertThat(front.get(DOMAIN).orElseThrow().recordId()).isEqualTo("2");
+        List<CachedPolicy> seen = new ArrayList<>();
+        front.forEach(seen::add);
+        assertThat(seen).extracting(CachedPolicy::recordId).containsExactly("2");
+        assertThat(shared.inner.get(DOMAIN).orElseThrow().recordId()).isEqualTo("1");
     }
 
     @Test

@@ -219,6 +219,8 @@ public final class ClusterReports implements AutoCloseable {
                 continue; // another node finished it between the listing and the lease
             }
             // RFC 8460 §4.1: one report per policy domain and day, counting every node's sessions.
+            // What an earlier, failed attempt left of the day is dropped first: never counted twice.
+            merged.takeReports(day);
             merged.restore(partials(day));
             out.put(day, reporter.runNow(day));
             markReported(day);
