@@ -195,8 +195,14 @@ final class PolicyRefresher implements AutoCloseable {
         return outcome;
     }
 
-    /** Whether the shared store holds a newer confirmation than the one the pass saw. */
+    /**
+     * Whether the shared store holds a newer confirmation than the one the pass saw (read past a
+     * {@link FrontedPolicyStore}'s memory, which may not have seen the other node's write yet).
+     */
     private boolean refreshedSince(CachedPolicy cached) {
+        if (resolver.store() instanceof FrontedPolicyStore front) {
+            front.invalidate(cached.domain());
+        }
         try {
             return resolver.store().get(cached.domain()).filter(c -> c.fetchedAt().isAfter(cached.fetchedAt()))
                     .isPresent();

@@ -185,4 +185,55 @@ class FrontedPolicyStoreTest {
             assertThat(calls).containsExactly("acquire example.com", "acquire example.com", "release example.com");
         }
     }
+
+    /** A lease in memory shared by the nodes of a test; {@code before} runs before each attempt. */
+    static final class MemoryLease implements RefreshLease {
+        final java.util.concurrent.ConcurrentHashMap<DomainName, String> held;
+        final String node;
+        Runnable before = () -> { };
+
+        MemoryLease(java.util.concurrent.ConcurrentHashMap<DomainName, String> held, String node) {
+            this.held = held;
+            this.node = node;
+        }
+
+        @Override
+        public boolean tryAcquire(DomainName domain) {
+            before.run();
+            return held.putIfAbsent(domain, node) == null;
+        }
+
+        @Override
+        public void release(DomainName domain) {
+            held.remove(domain, node);
+        }
+    }
+
+    @Test
+    @DisplayName("RFC 8461 §3.3: a node whose lease comes after another node's refresh skips it, though its front is stale")
+    void leaseAfterAnotherNodesRefreshSkipsTheDomain() {
+        FakeTxtResolver dns = FakeTxtResolver.create().records("_mta-sts.example.com", "v=STSv1; id=2");
+        ScriptedFetcher fetcher = new ScriptedFetcher();
+        fetcher.serve("example.com", policy("enforce", 86_400, "mx1.example.com"));
+        InMemoryPolicyStore shared = new InMemoryPolicyStore(100, clock);
+        shared.put(cached("1", clock.instant()));
+        java.util.concurrent.ConcurrentHashMap<DomainName, String> held = new java.util.concurrent.ConcurrentHashMap<>();
+        MemoryLease leaseA = new MemoryLease(held, "a");
+        MemoryLease leaseB = new MemoryLease(held, "b");
+        FrontedPolicyStore frontB = FrontedPolicyStore.over(shared, Duration.ofHours(1), 100, clock);
+        try (MtaSts a = MtaSts.builder().txtResolver(dns).fetcher(fetcher).clock(clock).proactiveRefresh(false)
+                .executor(Runnable::run).refreshLease(leaseA)
+                .store(FrontedPolicyStore.over(shared, Duration.ofHours(1), 100, clock)).build();
+                MtaSts b = MtaSts.builder().txtResolver(dns).fetcher(fetcher).clock(clock).proactiveRefresh(false)
+                        .executor(Runnable::run).refreshLease(leaseB).store(frontB).build()) {
+            clock.advance(Duration.ofHours(12));
+            assertThat(frontB.get(DOMAIN).orElseThrow().recordId()).isEqualTo("1"); // B's front holds the old copy
+            // B's pass lists the due policy; node A refreshes it completely before B asks for the lease.
+            leaseB.before = () -> assertThat(a.refreshNow()).isEqualTo(new MtaSts.RefreshSummary(1, 0, 1, 0, 0, 0));
+            assertThat(b.refreshNow()).isEqualTo(new MtaSts.RefreshSummary(1, 0, 0, 0, 0, 1));
+            assertThat(fetcher.fetches("example.com")).isEqualTo(1);
+            assertThat(frontB.get(DOMAIN).orElseThrow().recordId()).isEqualTo("2");
+            assertThat(held).isEmpty();
+        }
+    }
 }
