@@ -17,6 +17,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Label;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterContainer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -94,6 +95,7 @@ class ClusterReportsStoreIT {
     }
 
     @Property(tries = 40)
+    @AddLifecycleHook(StoresAvailable.class)
     @Label("RFC 8460 §4.1: two nodes' partial days, flushed at random moments and merged, equal one node's report")
     void twoNodesPartialDaysMergeIntoOneNodesReport(@ForAll("sessions") List<Session> sessions,
             @ForAll("flushPoints") Set<Integer> flushPoints) {

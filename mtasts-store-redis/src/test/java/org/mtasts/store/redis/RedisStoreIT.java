@@ -91,7 +91,6 @@ class RedisStoreIT {
     }
 
     Jvm writer(int writer, int count, long seed, int padding) {
-        // The writer JVM uses the system clock: the test policies expire in 2026-12, a week after BASE.
         return Jvm.start(WriterMain.class, uri, Integer.toString(writer), Integer.toString(count), Long.toString(seed),
                 "10", Integer.toString(padding), prefix);
     }

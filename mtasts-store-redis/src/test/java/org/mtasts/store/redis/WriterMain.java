@@ -1,8 +1,11 @@
 package org.mtasts.store.redis;
 
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
+import java.time.Clock;
+import java.time.ZoneOffset;
 
 /**
  * A writer in its own JVM, for the tests across processes: puts {@link Policies#write} number 0,
@@ -21,12 +24,18 @@ public final class WriterMain {
         long seed = Long.parseLong(args[3]);
         int domains = Integer.parseInt(args[4]);
         int padding = Integer.parseInt(args[5]);
-        try (RedisPolicyStore store = RedisPolicyStore.open(args[0], Map.of("prefix", args[6]))) {
+        // The test policies' clock, not the system's: their expiry (and so the TTL) never depends on today.
+        RedisClient client = RedisClient.create(args[0]);
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            RedisPolicyStore store = RedisPolicyStore.create(connection, args[6],
+                    Clock.fixed(Policies.BASE.plusSeconds(60), ZoneOffset.UTC));
             out.println("ready");
             for (int i = 0; count < 0 || i < count; i++) {
                 store.put(Policies.write(writer, i, domains, seed, padding));
                 out.println("ok " + i);
             }
+        } finally {
+            client.shutdown();
         }
         out.println("done");
     }
