@@ -11,7 +11,7 @@ module org.mtasts.store.jdbc {
     requires static org.jspecify;
     requires transitive java.sql;
     requires transitive org.mtasts.http;
-    requires transitive com.zaxxer.hikari;
+    requires com.zaxxer.hikari;
 
     exports org.mtasts.store.jdbc;
 }

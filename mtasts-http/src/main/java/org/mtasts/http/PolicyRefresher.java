@@ -171,6 +171,22 @@ final class PolicyRefresher implements AutoCloseable {
      * refreshed it since the pass saw it, and tells the listener about failures.
      */
     CompletableFuture<Outcome> refreshOne(CachedPolicy cached) {
+        if (lease == RefreshLease.LOCAL) {
+            return refreshLeased(cached);
+        }
+        // A shared lease is a database round trip: on a worker thread, never on the timer thread
+        // (which also ticks the clock that warm hits read).
+        CompletableFuture<CompletableFuture<Outcome>> started = new CompletableFuture<>();
+        try {
+            resolver.executor().execute(() -> started.complete(refreshShared(cached)));
+        } catch (RuntimeException e) {
+            started.complete(refreshShared(cached));
+        }
+        return started.thenCompose(f -> f);
+    }
+
+    /** Takes the lease, skips the domain if another node holds it or just refreshed it, else refreshes. */
+    private CompletableFuture<Outcome> refreshShared(CachedPolicy cached) {
         DomainName domain = cached.domain();
         boolean leased;
         try {
@@ -184,7 +200,7 @@ final class PolicyRefresher implements AutoCloseable {
                     e);
             leased = false;
         }
-        if (leased && lease != RefreshLease.LOCAL && refreshedSince(cached)) {
+        if (leased && refreshedSince(cached)) {
             releaseQuietly(domain);
             return CompletableFuture.completedFuture(Outcome.SKIPPED); // another node just refreshed it
         }
@@ -207,6 +223,8 @@ final class PolicyRefresher implements AutoCloseable {
             return resolver.store().get(cached.domain()).filter(c -> c.fetchedAt().isAfter(cached.fetchedAt()))
                     .isPresent();
         } catch (RuntimeException e) {
+            // Unknown: refresh (the refresh reads the store again and reports its failure).
+            LOG.log(System.Logger.Level.DEBUG, "MTA-STS store unreadable before refreshing " + cached.domain(), e);
             return false;
         }
     }
