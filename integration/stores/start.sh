@@ -11,7 +11,8 @@ REDIS_PORT=${REDIS_PORT:-6379}
 
 if [ ! -x "$PG_BIN/postgres" ] || ! command -v redis-server >/dev/null; then
   [ "$(id -u)" = 0 ] || { echo "postgresql-15 or redis-server missing; install them as root" >&2; exit 1; }
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql-15 redis-server >/dev/null
+  install() { DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql-15 redis-server >/dev/null; }
+  install || { apt-get update >/dev/null && install; }
 fi
 
 mkdir -p "$STORES_DIR"
