@@ -372,8 +372,23 @@ public final class MtaSts implements AutoCloseable {
      * @param fetched those fetched again (a new id, or expired)
      * @param failed those whose refresh failed (the cached policy still applies until it expires)
      * @param removed those removed (their record is gone and they expired, or mode none)
+     * @param skipped those left to another node, which held their {@link RefreshLease}, or had
+     *     refreshed them since this pass began
      */
-    public record RefreshSummary(int due, int confirmed, int fetched, int failed, int removed) {
+    public record RefreshSummary(int due, int confirmed, int fetched, int failed, int removed, int skipped) {
+
+        /**
+         * A summary with nothing skipped (a single node).
+         *
+         * @param due the cached policies that were due
+         * @param confirmed those whose record id was unchanged
+         * @param fetched those fetched again
+         * @param failed those whose refresh failed
+         * @param removed those removed
+         */
+        public RefreshSummary(int due, int confirmed, int fetched, int failed, int removed) {
+            this(due, confirmed, fetched, failed, removed, 0);
+        }
     }
 
     /**
@@ -467,6 +482,7 @@ public final class MtaSts implements AutoCloseable {
         private Duration refreshSpread = DEFAULT_REFRESH_SPREAD;
         private int refreshConcurrency = DEFAULT_REFRESH_CONCURRENCY;
         private RefreshListener refreshListener = RefreshListener.NONE;
+        private RefreshLease refreshLease = RefreshLease.LOCAL;
         private @Nullable Random random;
         private @Nullable ReportAggregator aggregator;
         private @Nullable X509TrustManager mxRoots;
@@ -728,6 +744,19 @@ public final class MtaSts implements AutoCloseable {
         }
 
         /**
+         * Sets the lease that lets one node of a cluster refresh a domain at a time (default {@link
+         * RefreshLease#LOCAL}: this node refreshes everything it finds due). Give one with a shared
+         * {@link #store(PolicyStore)}.
+         *
+         * @param lease the lease
+         * @return this builder
+         */
+        public Builder refreshLease(RefreshLease lease) {
+            this.refreshLease = Objects.requireNonNull(lease, "lease");
+            return this;
+        }
+
+        /**
          * Sets the source of the refresh jitter (default a new {@link Random}); give a seeded one
          * for reproducible tests.
          *
@@ -813,7 +842,7 @@ public final class MtaSts implements AutoCloseable {
             ScheduledExecutorService refreshOn = !proactiveRefresh ? null
                     : refreshScheduler != null ? refreshScheduler : timer;
             PolicyRefresher refresher = new PolicyRefresher(resolver, refreshOn, refreshInterval.toMillis(),
-                    refreshAge.toMillis(), refreshSpread.toMillis(), refreshConcurrency, refreshListener,
+                    refreshAge.toMillis(), refreshSpread.toMillis(), refreshConcurrency, refreshListener, refreshLease,
                     random != null ? random : new Random());
             if (timer != null) {
                 ScheduledExecutorService stop = timer;

@@ -32,12 +32,13 @@ final class PolicyRefresher implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(MtaSts.class.getName());
 
     /** The outcome of refreshing one domain. */
-    enum Outcome { CONFIRMED, FETCHED, FAILED, REMOVED }
+    enum Outcome { CONFIRMED, FETCHED, FAILED, REMOVED, SKIPPED }
 
     private final PolicyResolver resolver;
     private final long ageMillis;
     private final long spreadMillis;
     private final RefreshListener listener;
+    private final RefreshLease lease;
     private final Random random;
     private final Limiter limiter;
     private final @Nullable ScheduledExecutorService scheduler;
@@ -49,11 +50,13 @@ final class PolicyRefresher implements AutoCloseable {
      * @param scheduler where passes and their spread run, or null for no proactive refresh
      */
     PolicyRefresher(PolicyResolver resolver, @Nullable ScheduledExecutorService scheduler, long intervalMillis,
-            long ageMillis, long spreadMillis, int concurrency, RefreshListener listener, Random random) {
+            long ageMillis, long spreadMillis, int concurrency, RefreshListener listener, RefreshLease lease,
+            Random random) {
         this.resolver = resolver;
         this.ageMillis = ageMillis;
         this.spreadMillis = spreadMillis;
         this.listener = listener;
+        this.lease = lease;
         this.random = random;
         this.limiter = new Limiter(concurrency);
         this.scheduler = scheduler;
@@ -84,6 +87,7 @@ final class PolicyRefresher implements AutoCloseable {
         int fetched = 0;
         int failed = 0;
         int removed = 0;
+        int skipped = 0;
         for (CompletableFuture<Outcome> outcome : outcomes) {
             Outcome o;
             try {
@@ -99,9 +103,10 @@ final class PolicyRefresher implements AutoCloseable {
                 case FETCHED -> fetched++;
                 case FAILED -> failed++;
                 case REMOVED -> removed++;
+                case SKIPPED -> skipped++;
             }
         }
-        return new MtaSts.RefreshSummary(due.size(), confirmed, fetched, failed, removed);
+        return new MtaSts.RefreshSummary(due.size(), confirmed, fetched, failed, removed, skipped);
     }
 
     /**
@@ -161,8 +166,78 @@ final class PolicyRefresher implements AutoCloseable {
         return due;
     }
 
-    /** Refreshes one domain through the single-flight path, and tells the listener about failures. */
+    /**
+     * Refreshes one domain through the single-flight path if this node gets its lease and nobody
+     * refreshed it since the pass saw it, and tells the listener about failures.
+     */
     CompletableFuture<Outcome> refreshOne(CachedPolicy cached) {
+        if (lease == RefreshLease.LOCAL) {
+            return refreshLeased(cached);
+        }
+        // A shared lease is a database round trip: on a worker thread, never on the timer thread
+        // (which also ticks the clock that warm hits read).
+        CompletableFuture<CompletableFuture<Outcome>> started = new CompletableFuture<>();
+        try {
+            resolver.executor().execute(() -> started.complete(refreshShared(cached)));
+        } catch (RuntimeException e) {
+            started.complete(refreshShared(cached));
+        }
+        return started.thenCompose(f -> f);
+    }
+
+    /** Takes the lease, skips the domain if another node holds it or just refreshed it, else refreshes. */
+    private CompletableFuture<Outcome> refreshShared(CachedPolicy cached) {
+        DomainName domain = cached.domain();
+        boolean leased;
+        try {
+            if (!lease.tryAcquire(domain)) {
+                return CompletableFuture.completedFuture(Outcome.SKIPPED); // another node refreshes it
+            }
+            leased = true;
+        } catch (RuntimeException e) {
+            // A broken lease must not let policies expire: refresh without it.
+            LOG.log(System.Logger.Level.WARNING, "MTA-STS refresh lease for " + domain + " failed; refreshing anyway",
+                    e);
+            leased = false;
+        }
+        if (leased && refreshedSince(cached)) {
+            releaseQuietly(domain);
+            return CompletableFuture.completedFuture(Outcome.SKIPPED); // another node just refreshed it
+        }
+        CompletableFuture<Outcome> outcome = refreshLeased(cached);
+        if (leased) {
+            outcome.whenComplete((o, e) -> releaseQuietly(domain));
+        }
+        return outcome;
+    }
+
+    /**
+     * Whether the shared store holds a newer confirmation than the one the pass saw (read past a
+     * {@link FrontedPolicyStore}'s memory, which may not have seen the other node's write yet).
+     */
+    private boolean refreshedSince(CachedPolicy cached) {
+        if (resolver.store() instanceof FrontedPolicyStore front) {
+            front.invalidate(cached.domain());
+        }
+        try {
+            return resolver.store().get(cached.domain()).filter(c -> c.fetchedAt().isAfter(cached.fetchedAt()))
+                    .isPresent();
+        } catch (RuntimeException e) {
+            // Unknown: refresh (the refresh reads the store again and reports its failure).
+            LOG.log(System.Logger.Level.DEBUG, "MTA-STS store unreadable before refreshing " + cached.domain(), e);
+            return false;
+        }
+    }
+
+    private void releaseQuietly(DomainName domain) {
+        try {
+            lease.release(domain);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "MTA-STS refresh lease for " + domain + " not released", e);
+        }
+    }
+
+    private CompletableFuture<Outcome> refreshLeased(CachedPolicy cached) {
         DomainName domain = cached.domain();
         return resolver.resolve(domain, true).thenApply(result -> {
             if (result instanceof PolicyResolution.Active active) {

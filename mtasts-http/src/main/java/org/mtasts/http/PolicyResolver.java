@@ -85,6 +85,11 @@ final class PolicyResolver {
         return clock;
     }
 
+    /** The worker executor: where blocking calls of a pluggable part (a shared store's lease) run. */
+    Executor executor() {
+        return executor;
+    }
+
     // ------------------------------------------------------------------------------------------
     // The three paths
 
