@@ -111,10 +111,10 @@ public final class ReportReceiverServer implements AutoCloseable {
         return java.net.URI.create((https ? "https" : "http") + "://" + host + ":" + a.getPort() + path);
     }
 
-    /** Stops the server, letting requests in progress finish for up to a second. */
+    /** Stops the server; requests in progress are cut off. */
     @Override
     public void close() {
-        server.stop(1);
+        server.stop(0);
         executor.shutdownNow();
     }
 
