@@ -124,8 +124,8 @@ public final class Dashboard {
                 .append(" failed sessions").append(rate(total)).append(", from ").append(summary.byDay().firstKey())
                 .append(" to ").append(summary.byDay().lastKey()).append(".</p>\n");
 
-        readiness(h, summary);
         chart(h, summary, chartDays(reports));
+        readiness(h, summary);
 
         h.append("<div class=\"tables\">\n");
         table(h, "Failures by result type", "result type", "failed sessions", longs(summary.byResultType()));
@@ -161,6 +161,7 @@ public final class Dashboard {
         if (judged.isEmpty()) {
             h.append("<p>The reports name no policy domain to judge.</p>\n");
         }
+        h.append("<div class=\"cards\">\n");
         for (DomainName domain : judged) {
             Readiness r = summary.readiness(ReadinessCriteria.of(domain, last, days));
             String cls = r.verdict() == Readiness.Verdict.READY ? "ok"
@@ -198,7 +199,7 @@ public final class Dashboard {
             }
             h.append("</div>\n");
         }
-        h.append("</section>\n");
+        h.append("</div>\n</section>\n");
     }
 
     private static void chart(StringBuilder h, ReportSummary summary, List<LocalDate> chartDays) {
@@ -328,7 +329,8 @@ public final class Dashboard {
             ".verdict.ok{border-color:#1f9d55}.verdict.bad{border-color:#d64545}.verdict.unknown{border-color:#d9a400}",
             ".badge{font-size:13px;padding:2px 8px;border-radius:10px;color:#fff;background:#999;vertical-align:middle}",
             ".ok .badge{background:#1f9d55}.bad .badge{background:#d64545}.unknown .badge{background:#b88a00}",
-            ".window{color:#4a5566;margin:0 0 4px}",
+            ".window{color:#4a5566;margin:0 0 4px;font-size:14px}.verdict ul{margin:4px 0;padding-left:20px}",
+            ".cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(460px,1fr));gap:0 16px}",
             "svg{width:100%;height:auto;background:#fff;box-shadow:0 1px 2px #0002}",
             "rect.ok{fill:#38a169}rect.bad{fill:#e53e3e}rect.slot{fill:transparent}g.day:hover rect.slot{fill:#0000000d}",
             "line.grid{stroke:#e2e8f0;stroke-width:1}text.axis{font-size:11px;fill:#667}",
@@ -337,7 +339,7 @@ public final class Dashboard {
             ".tables{display:grid;grid-template-columns:repeat(auto-fit,minmax(340px,1fr));gap:0 24px}",
             "table{border-collapse:collapse;background:#fff;width:100%;box-shadow:0 1px 2px #0002}",
             "th,td{padding:4px 8px;border-bottom:1px solid #edf0f4;text-align:left;overflow-wrap:anywhere}td.n{text-align:right}",
-            "th{background:#f1f4f8;font-weight:600}footer{margin:32px 0 0;color:#8a94a6;font-size:13px}",
+            "th{background:#f1f4f8;font-weight:600;white-space:nowrap;overflow-wrap:normal}footer{margin:32px 0 0;color:#8a94a6;font-size:13px}",
             "details{margin:6px 0}.empty{color:#8a94a6}",
             "");
 
