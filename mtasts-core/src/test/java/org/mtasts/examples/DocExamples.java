@@ -376,7 +376,7 @@ final class DocExamples {
     static final List<String> EXEMPT_MODULES = List.of("mtasts-benchmarks");
 
     /** The published library modules: every public type has an example and {@code @since}. */
-    static final List<String> API_MODULES = List.of("mtasts-core", "mtasts-dns", "mtasts-http", "mtasts-tlsrpt",
+    static final List<String> API_MODULES = List.of("mtasts-core", "mtasts-dns", "mtasts-http", "mtasts-tlsrpt", "mtasts-intake",
             "mtasts-testkit");
 
     /** The Markdown files whose {@code ```java} blocks are examples. */
