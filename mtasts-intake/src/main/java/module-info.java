@@ -12,6 +12,8 @@ module org.mtasts.intake {
     requires static org.jspecify;
     requires transitive org.mtasts.tlsrpt;
     requires transitive jdk.httpserver;
+    // JdbcReportStore: the JDBC API; the driver (PostgreSQL) is the caller's.
+    requires java.sql;
     requires apache.mime4j.dom;
     // Mime4j (an automatic module) uses Commons IO but cannot require it: resolve it for them.
     requires org.apache.commons.io;

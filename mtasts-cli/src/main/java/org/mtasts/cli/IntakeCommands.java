@@ -24,6 +24,7 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import javax.net.ssl.KeyManagerFactory;
@@ -31,11 +32,13 @@ import javax.net.ssl.SSLContext;
 import org.mtasts.core.DomainName;
 import org.mtasts.intake.Dashboard;
 import org.mtasts.intake.FileReportStore;
+import org.mtasts.intake.JdbcReportStore;
 import org.mtasts.intake.IntakeCounts;
 import org.mtasts.intake.PrometheusMetrics;
 import org.mtasts.intake.Quarantine;
 import org.mtasts.intake.ReportIntake;
 import org.mtasts.intake.ReportReceiverServer;
+import org.mtasts.intake.ReportStore;
 import org.mtasts.intake.imap.ImapSource;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -58,8 +61,39 @@ final class IntakeCommands {
                 description = "The store: reports/ and quarantine/ under DIR (default: $MTASTS_STORE or ./mtasts-store).")
         Path store;
 
-        FileReportStore reports() throws IOException {
-            return FileReportStore.open(store.resolve("reports"));
+        @Option(names = "--store-url", paramLabel = "JDBC_URL",
+                description = "Keep the reports in PostgreSQL instead (jdbc:postgresql://host[:port]/db); the quarantine "
+                        + "stays in DIR/quarantine.")
+        String url;
+
+        @Option(names = "--store-user", paramLabel = "USER", description = "The database user of --store-url.")
+        String user;
+
+        @Option(names = "--store-password-file", paramLabel = "FILE",
+                description = "The database password of --store-url (default: $PGPASSWORD).")
+        Path passwordFile;
+
+        ReportStore reports() throws IOException {
+            if (url == null) {
+                return FileReportStore.open(store.resolve("reports"));
+            }
+            if (!url.startsWith("jdbc:postgresql:")) {
+                throw new MtastsCli.UsageException("--store-url " + url + " is not a jdbc:postgresql: URL");
+            }
+            Properties login = new Properties();
+            if (user != null) {
+                login.setProperty("user", user);
+            }
+            String password = passwordFile != null ? Files.readString(passwordFile, StandardCharsets.UTF_8).strip()
+                    : System.getenv("PGPASSWORD");
+            if (password != null) {
+                login.setProperty("password", password);
+            }
+            return JdbcReportStore.open(url, login);
+        }
+
+        String describe() {
+            return url != null ? url.replaceAll("\\?.*", "") : store.toString();
         }
 
         Quarantine quarantine() throws IOException {
@@ -212,7 +246,7 @@ final class IntakeCommands {
                 }
             }
             doc.put("total", countsJson(total));
-            doc.put("store", store.store.toString());
+            doc.put("store", store.describe());
             if (output.json) {
                 Output.print(out, doc);
             } else {
@@ -284,7 +318,7 @@ final class IntakeCommands {
                     stopped.countDown();
                 }));
                 PrintWriter out = spec.commandLine().getOut();
-                out.println("receiving reports at " + server.uri() + " into " + store.store);
+                out.println("receiving reports at " + server.uri() + " into " + store.describe());
                 out.flush();
                 stopped.await();
             }

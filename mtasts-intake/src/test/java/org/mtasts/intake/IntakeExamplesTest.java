@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Properties;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -227,6 +228,25 @@ class IntakeExamplesTest {
         assertThat(b.build().folder()).isEqualTo("INBOX");
         assertThatThrownBy(() -> ImapSource.builder().uri(URI.create("imaps://u:pw@host/INBOX")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must not hold a password");
+    }
+
+    @Test
+    void jdbcReportStoreNamesTheDatabaseWhenItCannotConnect() throws Exception {
+        Path passwordFile = Files.writeString(tmp.resolve("password"), "secret\n");
+        String url = "jdbc:mtasts-no-such-driver://127.0.0.1/tlsrpt";
+        assertThatThrownBy(() -> {
+            // --- example: JdbcReportStore
+            Properties login = new Properties();
+            login.setProperty("user", "tlsrpt");
+            login.setProperty("password", Files.readString(passwordFile).strip());
+            JdbcReportStore store = JdbcReportStore.open(url, login);   // jdbc:postgresql://127.0.0.1:5432/tlsrpt
+            boolean isNew = store.add(report);
+            // ---
+            assertThat(isNew).isTrue();
+        }).isInstanceOf(IOException.class)
+                .hasMessageStartingWith("cannot create the table tlsrpt_reports (" + url + ", table tlsrpt_reports): ");
+        assertThatThrownBy(() -> JdbcReportStore.open(url, new Properties(), "reports; DROP TABLE x"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     interface Code {
