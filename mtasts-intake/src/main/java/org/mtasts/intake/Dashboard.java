@@ -203,6 +203,11 @@ public final class Dashboard {
     }
 
     private static void chart(StringBuilder h, ReportSummary summary, List<LocalDate> chartDays) {
+        if (chartDays.isEmpty()) {
+            h.append("<section class=\"chart\">\n<h2>Sessions per day</h2>\n<p class=\"empty\">No reports up to the last day "
+                    + "chosen.</p>\n</section>\n");
+            return;
+        }
         SortedMap<LocalDate, ReportSummary.Counts> byDay = summary.byDay();
         long max = 1;
         for (LocalDate d : chartDays) {

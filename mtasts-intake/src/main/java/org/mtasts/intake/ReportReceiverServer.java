@@ -63,6 +63,7 @@ public final class ReportReceiverServer implements AutoCloseable {
     private final String path;
     private final int maxBodyBytes;
     private final boolean https;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private ReportReceiverServer(Builder b) throws IOException {
         this.intake = Objects.requireNonNull(b.intake, "intake");
@@ -111,11 +112,13 @@ public final class ReportReceiverServer implements AutoCloseable {
         return java.net.URI.create((https ? "https" : "http") + "://" + host + ":" + a.getPort() + path);
     }
 
-    /** Stops the server; requests in progress are cut off. */
+    /** Stops the server; requests in progress are cut off. A second call does nothing. */
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        if (closed.compareAndSet(false, true)) {
+            server.stop(0);
+            executor.shutdownNow();
+        }
     }
 
     private void handle(HttpExchange exchange) throws IOException {

@@ -95,6 +95,14 @@ class DashboardTest {
         assertThat(groups(d.render(reports))).hasSize(5);
     }
 
+    @Test
+    void aLastDayBeforeEveryReportDrawsNoBars() {
+        List<TlsReport> reports = List.of(day(LocalDate.of(2026, 11, 1), "Google Inc.", 5, 0, "mx1.example.com"));
+        Dashboard d = Dashboard.builder().until(LocalDate.of(2026, 10, 1)).build();
+        assertThat(d.chartDays(reports)).isEmpty();
+        assertThat(d.render(reports)).contains("No reports up to the last day chosen.");
+    }
+
     static List<String> groups(String html) {
         Matcher m = Pattern.compile("<g class=\"day\" data-day=\"([^>]*)\">").matcher(html);
         List<String> out = new ArrayList<>();
