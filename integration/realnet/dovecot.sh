@@ -65,8 +65,10 @@ start() {
   command -v dovecot >/dev/null || { echo "dovecot.sh: dovecot is not installed (apt-get install dovecot-imapd)" >&2; exit 1; }
   stop >/dev/null
   mkdir -p "$D/run" "$D/state" "$D/logs"
-  # A certificate for localhost and 127.0.0.1 from realnet's intermediate CA (kept while valid).
-  if ! openssl x509 -in "$D/imap.pem" -noout -checkend 86400 >/dev/null 2>&1; then
+  # A certificate for localhost and 127.0.0.1 from realnet's intermediate CA (kept while valid and
+  # issued by the CA of this run: setup.sh may have made a new one).
+  if ! openssl x509 -in "$D/imap.pem" -noout -checkend 86400 >/dev/null 2>&1 \
+      || ! openssl verify -CAfile "$STATE/certs/ca.pem" -untrusted "$STATE/ca/int.pem" "$D/imap.pem" >/dev/null 2>&1; then
     openssl req -new -newkey rsa:2048 -nodes -keyout "$D/imap.key" -subj "/CN=localhost" -out "$D/imap.csr" 2>/dev/null
     printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' > "$D/imap.ext"
     openssl x509 -req -in "$D/imap.csr" -CA "$STATE/ca/int.pem" -CAkey "$STATE/ca/int.key" -CAcreateserial \
