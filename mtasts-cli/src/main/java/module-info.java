@@ -9,6 +9,12 @@ module org.mtasts.cli {
     requires org.mtasts.http;
     requires okhttp3;
     requires org.mtasts.tlsrpt;
+    requires org.mtasts.intake;
+    // IMAP for report fetch: the Jakarta Mail API and its implementation, Eclipse Angus Mail.
+    requires jakarta.mail;
+    requires org.eclipse.angus.mail;
+    // --store-url: the PostgreSQL JDBC driver (an automatic module), found by java.sql's DriverManager.
+    requires org.postgresql.jdbc;
     requires apache.mime4j.dom;
     // Mime4j (an automatic module) uses Commons IO but cannot require it: resolve it for them.
     requires org.apache.commons.io;

@@ -35,9 +35,16 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import tools.jackson.databind.JsonNode;
 
-/** {@code mtasts report show} and {@code mtasts report summary}: TLS-RPT reports for people and tools. */
-@Command(name = "report", description = "Read TLS-RPT reports (RFC 8460): JSON, gzip, zip or a report e-mail.",
-        mixinStandardHelpOptions = true, subcommands = {ReportCommand.Show.class, ReportCommand.SummaryCmd.class})
+/**
+ * {@code mtasts report show} and {@code mtasts report summary}: TLS-RPT reports for people and tools;
+ * the intake commands are in {@link IntakeCommands}.
+ */
+@Command(name = "report", description = {"Read TLS-RPT reports (RFC 8460): JSON, gzip, zip or a report e-mail.",
+        "Take them in for a domain owner: fetch (IMAP, Maildir, files) and receive (HTTPS) into a store, then "
+                + "dashboard and metrics from it."},
+        mixinStandardHelpOptions = true, subcommands = {ReportCommand.Show.class, ReportCommand.SummaryCmd.class,
+                IntakeCommands.Fetch.class, IntakeCommands.Receive.class, IntakeCommands.DashboardCmd.class,
+                IntakeCommands.Metrics.class})
 final class ReportCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -378,7 +378,7 @@ final class DocExamples {
 
     /** The published library modules: every public type has an example and {@code @since}. */
     static final List<String> API_MODULES = List.of("mtasts-core", "mtasts-dns", "mtasts-http", "mtasts-tlsrpt",
-            "mtasts-testkit", "mtasts-postfix");
+            "mtasts-testkit", "mtasts-postfix", "mtasts-intake", "mtasts-store-jdbc", "mtasts-store-redis");
 
     /** The Markdown files whose {@code ```java} blocks are examples. */
     static final List<String> MARKDOWN = List.of("README.md", "CONTRIBUTING.md");
