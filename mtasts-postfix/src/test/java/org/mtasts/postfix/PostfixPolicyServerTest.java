@@ -31,6 +31,7 @@ import org.mtasts.http.MtaSts;
 import org.mtasts.testkit.DomainSpec;
 import org.mtasts.testkit.FakeTxtResolver;
 import org.mtasts.testkit.MtaStsSandbox;
+import org.mtasts.testkit.PolicyResponse;
 
 /**
  * The server over real sockets on loopback, with policies served by the test kit's sandbox: every
@@ -53,6 +54,7 @@ class PostfixPolicyServerTest {
                 .domain(policyDomain("testing.example", "testing"))
                 .domain(policyDomain("none.example", "none"))
                 .domain(policyDomain("slow.example", "enforce"))
+                .domain(policyDomain("http404.example", "enforce").policyResponse(PolicyResponse.status(404)))
                 .start();
     }
 
@@ -71,7 +73,8 @@ class PostfixPolicyServerTest {
     @BeforeEach
     void start() throws IOException {
         dns = FakeTxtResolver.create();
-        for (String d : List.of("enforce.example", "testing.example", "none.example", "slow.example")) {
+        for (String d : List.of("enforce.example", "testing.example", "none.example", "slow.example",
+                "http404.example")) {
             dns.records("_mta-sts." + d, "v=STSv1; id=1");
         }
         dns.temporaryFailure("_mta-sts.dnsfail.example", "SERVFAIL");
@@ -132,6 +135,17 @@ class PostfixPolicyServerTest {
                 .isEqualTo(3);
         assertThat(server.meterRegistry().get("mtasts_postfix_answers").tag("kind", "perm").counter().count())
                 .isEqualTo(2);
+    }
+
+    @Test
+    void aPolicyThatCannotBeFetchedIsNotFoundAndCountedByResultType_rfc8461Section3_3() throws IOException {
+        try (SocketmapClient c = client(server)) {
+            assertThat(c.query("postfix", "http404.example").toText()).isEqualTo("NOTFOUND ");
+        }
+        assertThat(server.meterRegistry().get("mtasts_postfix_policy_failures")
+                .tag("result_type", "sts-policy-fetch-error").counter().count()).isEqualTo(1);
+        assertThat(server.meterRegistry().get("mtasts_postfix_cache").tag("result", "miss").counter().count())
+                .isEqualTo(1);
     }
 
     @Test
