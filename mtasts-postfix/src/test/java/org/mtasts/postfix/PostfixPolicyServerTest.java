@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -177,6 +178,40 @@ class PostfixPolicyServerTest {
         byte[] r = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, r, a.length, b.length);
         return r;
+    }
+
+    @Test
+    void aClientThatDoesNotReadItsAnswersIsNotReadFrom() throws Exception {
+        byte[] request = Netstring.encode("postfix [192.0.2.1]");
+        ByteBuffer burst = ByteBuffer.allocate(request.length * 4096);
+        while (burst.remaining() >= request.length) {
+            burst.put(request);
+        }
+        long written = 0;
+        long limit = 64L << 20;
+        try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(
+                (InetSocketAddress) server.address().socketAddress());
+                java.nio.channels.Selector sel = java.nio.channels.Selector.open()) {
+            ch.configureBlocking(false);
+            ch.register(sel, java.nio.channels.SelectionKey.OP_WRITE);
+            // Pipeline requests and never read: once the socket buffers are full the server must
+            // stop reading (its unread answers would otherwise pile up), so writing stalls.
+            burst.flip(); // whole requests only: rewinding restarts at a frame boundary
+            while (written < limit) {
+                if (!burst.hasRemaining()) {
+                    burst.rewind();
+                }
+                int n = ch.write(burst);
+                written += n;
+                if (n == 0) {
+                    if (sel.select(2000) == 0) {
+                        break; // no room for two seconds: the server is not reading
+                    }
+                    sel.selectedKeys().clear();
+                }
+            }
+        }
+        assertThat(written).isLessThan(limit);
     }
 
     @Test
