@@ -425,6 +425,9 @@ public final class PostfixPolicyServer implements AutoCloseable {
                         Conn c = (Conn) key.attachment();
                         if (key.isValid() && key.isWritable()) {
                             flush(c);
+                            if (c.out.isEmpty() && !c.busy && !c.closed) {
+                                next(c);
+                            }
                         }
                         if (key.isValid() && key.isReadable()) {
                             read(c);
@@ -491,6 +494,12 @@ public final class PostfixPolicyServer implements AutoCloseable {
     /** Takes the next complete request of a connection, if any, and answers it. */
     private void next(Conn c) {
         while (!c.busy && !c.closing && !c.closed) {
+            if (!c.out.isEmpty()) {
+                // The client does not read its answers: read no more requests until it does, so
+                // that unread answers never pile up (flush resumes when the queue is empty).
+                interest(c, false);
+                return;
+            }
             Netstring.Frame frame = c.decoder.next();
             if (frame instanceof Netstring.Frame.Need) {
                 if (c.decoder.buffered() == 0) {
@@ -525,14 +534,22 @@ public final class PostfixPolicyServer implements AutoCloseable {
             inFlight.incrementAndGet();
             CompletableFuture<SocketmapReply> reply = answer(text.substring(0, space), text.substring(space + 1));
             if (reply.isDone()) {
-                done(c, reply.join());
+                finish(c, reply.join()); // a warm domain: answered on this thread, no wake-up
             } else {
                 reply.whenComplete((r, e) -> submit(() -> done(c, r != null ? r : SocketmapReply.temp("internal error"))));
             }
         }
     }
 
+    /** An answer completed elsewhere: send it, then go on with the connection's next request. */
     private void done(Conn c, SocketmapReply reply) {
+        finish(c, reply);
+        if (!c.closed) {
+            next(c);
+        }
+    }
+
+    private void finish(Conn c, SocketmapReply reply) {
         c.busy = false;
         if (!c.closed) {
             send(c, reply);
@@ -542,9 +559,6 @@ public final class PostfixPolicyServer implements AutoCloseable {
             synchronized (idle) {
                 idle.notifyAll();
             }
-        }
-        if (!c.closed) {
-            next(c);
         }
     }
 

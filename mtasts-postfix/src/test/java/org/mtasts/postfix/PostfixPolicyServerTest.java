@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +32,7 @@ import org.mtasts.http.MtaSts;
 import org.mtasts.testkit.DomainSpec;
 import org.mtasts.testkit.FakeTxtResolver;
 import org.mtasts.testkit.MtaStsSandbox;
+import org.mtasts.testkit.PolicyResponse;
 
 /**
  * The server over real sockets on loopback, with policies served by the test kit's sandbox: every
@@ -53,6 +55,7 @@ class PostfixPolicyServerTest {
                 .domain(policyDomain("testing.example", "testing"))
                 .domain(policyDomain("none.example", "none"))
                 .domain(policyDomain("slow.example", "enforce"))
+                .domain(policyDomain("http404.example", "enforce").policyResponse(PolicyResponse.status(404)))
                 .start();
     }
 
@@ -71,7 +74,8 @@ class PostfixPolicyServerTest {
     @BeforeEach
     void start() throws IOException {
         dns = FakeTxtResolver.create();
-        for (String d : List.of("enforce.example", "testing.example", "none.example", "slow.example")) {
+        for (String d : List.of("enforce.example", "testing.example", "none.example", "slow.example",
+                "http404.example")) {
             dns.records("_mta-sts." + d, "v=STSv1; id=1");
         }
         dns.temporaryFailure("_mta-sts.dnsfail.example", "SERVFAIL");
@@ -135,6 +139,17 @@ class PostfixPolicyServerTest {
     }
 
     @Test
+    void aPolicyThatCannotBeFetchedIsNotFoundAndCountedByResultType_rfc8461Section3_3() throws IOException {
+        try (SocketmapClient c = client(server)) {
+            assertThat(c.query("postfix", "http404.example").toText()).isEqualTo("NOTFOUND ");
+        }
+        assertThat(server.meterRegistry().get("mtasts_postfix_policy_failures")
+                .tag("result_type", "sts-policy-fetch-error").counter().count()).isEqualTo(1);
+        assertThat(server.meterRegistry().get("mtasts_postfix_cache").tag("result", "miss").counter().count())
+                .isEqualTo(1);
+    }
+
+    @Test
     void aRequestArrivingOneByteAtATimeIsAnswered() throws IOException {
         try (Socket s = raw(server)) {
             OutputStream out = s.getOutputStream();
@@ -163,6 +178,40 @@ class PostfixPolicyServerTest {
         byte[] r = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, r, a.length, b.length);
         return r;
+    }
+
+    @Test
+    void aClientThatDoesNotReadItsAnswersIsNotReadFrom() throws Exception {
+        byte[] request = Netstring.encode("postfix [192.0.2.1]");
+        ByteBuffer burst = ByteBuffer.allocate(request.length * 4096);
+        while (burst.remaining() >= request.length) {
+            burst.put(request);
+        }
+        long written = 0;
+        long limit = 64L << 20;
+        try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(
+                (InetSocketAddress) server.address().socketAddress());
+                java.nio.channels.Selector sel = java.nio.channels.Selector.open()) {
+            ch.configureBlocking(false);
+            ch.register(sel, java.nio.channels.SelectionKey.OP_WRITE);
+            // Pipeline requests and never read: once the socket buffers are full the server must
+            // stop reading (its unread answers would otherwise pile up), so writing stalls.
+            burst.flip(); // whole requests only: rewinding restarts at a frame boundary
+            while (written < limit) {
+                if (!burst.hasRemaining()) {
+                    burst.rewind();
+                }
+                int n = ch.write(burst);
+                written += n;
+                if (n == 0) {
+                    if (sel.select(2000) == 0) {
+                        break; // no room for two seconds: the server is not reading
+                    }
+                    sel.selectedKeys().clear();
+                }
+            }
+        }
+        assertThat(written).isLessThan(limit);
     }
 
     @Test
