@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mtasts.dns.DnsjavaResolver;
 import org.mtasts.http.MtaSts;
 import org.mtasts.postfix.PostfixConfig;
 import org.mtasts.postfix.PostfixPolicyService;
@@ -40,7 +41,7 @@ class PostfixCommandTest {
         sts = MtaSts.builder().txtResolver(dns).clock(sandbox.clock()).trustManager(sandbox.trustManager())
                 .addressOverrides(sandbox.addresses()).proactiveRefresh(false).build();
         service = PostfixPolicyService.builder(PostfixConfig.parse("listen: inet:127.0.0.1:0\nhttp: 127.0.0.1:0\n"))
-                .mtaSts(sts).start();
+                .mtaSts(sts).mxResolver(DnsjavaResolver.builder().server(sandbox.dnsAddress()).build()).start();
         socketmap = service.server().address().toString();
         http = "127.0.0.1:" + service.httpAddress().orElseThrow().getPort();
     }

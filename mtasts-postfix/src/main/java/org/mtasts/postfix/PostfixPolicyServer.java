@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -30,8 +31,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.mtasts.core.DomainName;
 import org.mtasts.core.SafeText;
+import org.mtasts.core.StsPolicy;
 import org.mtasts.dns.DaneAnswer;
 import org.mtasts.dns.DaneLookup;
+import org.mtasts.dns.DnsjavaResolver;
+import org.mtasts.dns.MxAnswer;
 import org.mtasts.http.MtaSts;
 import org.mtasts.http.PolicyResolution;
 import org.mtasts.tlsrpt.FailureDetails;
@@ -76,6 +80,7 @@ public final class PostfixPolicyServer implements AutoCloseable {
     private final MtaSts sts;
     private final PostfixConfig config;
     private final @Nullable DaneLookup dane;
+    private final @Nullable DnsjavaResolver mxResolver;
     private final MeterRegistry registry;
     private final ServerSocketChannel server;
     private final Selector selector;
@@ -83,6 +88,7 @@ public final class PostfixPolicyServer implements AutoCloseable {
     private final Thread loop;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final ConcurrentHashMap<DomainName, DaneEntry> daneCache = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<DomainName, MxEntry> mxCache = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger connections = new AtomicInteger();
     private final Object idle = new Object();
@@ -97,6 +103,8 @@ public final class PostfixPolicyServer implements AutoCloseable {
 
     private record DaneEntry(DaneAnswer answer, long expiresNanos) {}
 
+    private record MxEntry(MxAnswer answer, long expiresNanos) {}
+
     private PostfixPolicyServer(Builder b) throws IOException {
         this.sts = b.sts;
         this.config = b.config != null ? b.config : PostfixConfig.defaults();
@@ -104,6 +112,7 @@ public final class PostfixPolicyServer implements AutoCloseable {
         if (config.dane().enabled() && b.dane == null) {
             throw new IllegalStateException("dane.enabled is set but no DaneLookup was given to the builder");
         }
+        this.mxResolver = b.mxResolver;
         this.registry = b.registry != null ? b.registry : new SimpleMeterRegistry();
         this.requestTimeoutNanos = config.requestTimeout().toNanos();
         this.idleTimeoutNanos = config.idleTimeout().toNanos();
@@ -240,9 +249,55 @@ public final class PostfixPolicyServer implements AutoCloseable {
         });
         CompletableFuture<@Nullable DaneAnswer> daneAnswer = daneOf(domain);
         if (counted.isDone() && daneAnswer.isDone()) {
-            return CompletableFuture.completedFuture(PolicyAnswers.answer(config, zone, counted.join(), daneAnswer.join()));
+            return withMx(zone, domain, counted.join(), daneAnswer.join()); // a warm domain: no recursion
         }
-        return counted.thenCombine(daneAnswer, (r, d) -> PolicyAnswers.answer(config, zone, r, d));
+        return counted.thenCompose(r -> daneAnswer.thenCompose(d -> withMx(zone, domain, r, d)));
+    }
+
+    /**
+     * The answer, with the domain's MX hosts looked up when it enforces a policy (RFC 8461 §4.1);
+     * immediate when the MX answer is cached.
+     */
+    private CompletableFuture<SocketmapReply> withMx(PostfixConfig.Zone zone, DomainName domain, PolicyResolution r,
+            @Nullable DaneAnswer d) {
+        Optional<StsPolicy> enforced = PolicyAnswers.enforced(zone, r, d);
+        if (mxResolver == null || enforced.isEmpty()) {
+            return CompletableFuture.completedFuture(PolicyAnswers.answer(config, zone, r, d, null));
+        }
+        CompletableFuture<MxAnswer> mx = mxOf(domain, zone);
+        if (mx.isDone()) {
+            return CompletableFuture.completedFuture(PolicyAnswers.answer(config, zone, r, d, mx.join()));
+        }
+        return mx.thenApply(m -> PolicyAnswers.answer(config, zone, r, d, m));
+    }
+
+    /**
+     * The domain's MX answer: cached like the DANE answer (for {@code dane.cache_ttl}), failures
+     * not cached. A failure, or no answer within the zone's timeout, leaves the policy's patterns
+     * in the answer (Postfix's own MX lookup then fails too, or decides).
+     */
+    private CompletableFuture<MxAnswer> mxOf(DomainName domain, PostfixConfig.Zone zone) {
+        DnsjavaResolver resolver = Objects.requireNonNull(mxResolver);
+        MxEntry cached = mxCache.get(domain);
+        if (cached != null && System.nanoTime() - cached.expiresNanos < 0) {
+            return CompletableFuture.completedFuture(cached.answer);
+        }
+        return resolver.resolveMxAsync(domain)
+                .completeOnTimeout(new MxAnswer.TemporaryFailure("no MX answer within the zone's timeout of "
+                        + zone.timeout().toMillis() + " ms", null), zone.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                .thenApply(a -> {
+                    registry.counter("mtasts_postfix_mx_lookups", "result", a.kind().name().toLowerCase(Locale.ROOT))
+                            .increment();
+                    if (a instanceof MxAnswer.TemporaryFailure t) {
+                        LOG.log(System.Logger.Level.WARNING, "MX lookup of {0}: {1}", domain, SafeText.escape(t.detail()));
+                    } else {
+                        if (mxCache.size() >= 100_000) {
+                            mxCache.clear(); // bounded, as the DANE cache
+                        }
+                        mxCache.put(domain, new MxEntry(a, System.nanoTime() + config.dane().cacheTtl().toNanos()));
+                    }
+                    return a;
+                });
     }
 
     private static PolicyResolution timedOut(DomainName domain, PostfixConfig.Zone zone) {
@@ -278,7 +333,8 @@ public final class PostfixPolicyServer implements AutoCloseable {
     }
 
     /**
-     * Forgets what is known about a domain: its cached policy (memory and store) and DANE answer.
+     * Forgets what is known about a domain: its cached policy (memory and store), DANE answer and
+     * MX answer.
      * The next request resolves it again (an operator's purge, e.g. after an MX change).
      *
      * @param domain the policy domain
@@ -287,6 +343,7 @@ public final class PostfixPolicyServer implements AutoCloseable {
         Objects.requireNonNull(domain, "domain");
         sts.forget(domain);
         daneCache.remove(domain);
+        mxCache.remove(domain);
         LOG.log(System.Logger.Level.INFO, "purged {0}", domain);
     }
 
@@ -645,6 +702,7 @@ public final class PostfixPolicyServer implements AutoCloseable {
         private final MtaSts sts;
         private @Nullable PostfixConfig config;
         private @Nullable DaneLookup dane;
+        private @Nullable DnsjavaResolver mxResolver;
         private @Nullable MeterRegistry registry;
 
         private Builder(MtaSts sts) {
@@ -670,6 +728,24 @@ public final class PostfixPolicyServer implements AutoCloseable {
          */
         public Builder daneLookup(DaneLookup lookup) {
             this.dane = Objects.requireNonNull(lookup, "lookup");
+            return this;
+        }
+
+        /**
+         * Looks up the MX hosts of every domain whose answer enforces a policy, to apply RFC 8461
+         * §4.1 (Postfix's {@code match=} checks certificate names only, never the MX host names):
+         * no MX host in the policy gives {@code TEMP mx-not-in-policy: …} (Postfix defers), some
+         * give {@code match=} with the matching MX host names only. MX answers are kept for {@code
+         * dane.cache_ttl}; a failed lookup leaves the policy's patterns. Without this resolver (the
+         * default here; {@link PostfixPolicyService} always sets one), the answer lists the
+         * policy's patterns and the certificate check is Postfix's only MX check.
+         *
+         * @param resolver the resolver, e.g. the one the {@link MtaSts} service uses
+         * @return this builder
+         * @see <a href="https://www.rfc-editor.org/rfc/rfc8461#section-4.1">RFC 8461 §4.1</a>
+         */
+        public Builder mxResolver(DnsjavaResolver resolver) {
+            this.mxResolver = Objects.requireNonNull(resolver, "resolver");
             return this;
         }
 

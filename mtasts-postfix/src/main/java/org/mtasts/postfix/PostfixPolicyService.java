@@ -213,6 +213,7 @@ public final class PostfixPolicyService implements AutoCloseable {
         private final PostfixConfig config;
         private @Nullable MtaSts sts;
         private @Nullable DaneLookup dane;
+        private @Nullable DnsjavaResolver mxResolver;
 
         private Builder(PostfixConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -243,6 +244,19 @@ public final class PostfixPolicyService implements AutoCloseable {
         }
 
         /**
+         * Uses this resolver for the MX lookups of RFC 8461 §4.1 (see {@link
+         * PostfixPolicyServer.Builder#mxResolver}) instead of one made from the configuration's
+         * {@code dns} settings. The MX check is always on in the service.
+         *
+         * @param resolver the resolver
+         * @return this builder
+         */
+        public Builder mxResolver(DnsjavaResolver resolver) {
+            this.mxResolver = Objects.requireNonNull(resolver, "resolver");
+            return this;
+        }
+
+        /**
          * Starts the service.
          *
          * @return the running service
@@ -260,8 +274,12 @@ public final class PostfixPolicyService implements AutoCloseable {
             List<AutoCloseable> owned = new ArrayList<>();
             MtaSts service = sts;
             try {
+                DnsjavaResolver mx = mxResolver;
+                if (mx == null) {
+                    mx = makeResolver(config); // the same settings as the MTA-STS lookups
+                }
                 if (service == null) {
-                    service = makeMtaSts(config);
+                    service = makeMtaSts(config, mx);
                     owned.add(service);
                 }
                 DaneLookup lookup = dane;
@@ -271,7 +289,8 @@ public final class PostfixPolicyService implements AutoCloseable {
                     lookup = b.build();
                 }
                 PrometheusMeterRegistry prom = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-                PostfixPolicyServer.Builder sb = PostfixPolicyServer.builder(service).config(config).meterRegistry(prom);
+                PostfixPolicyServer.Builder sb = PostfixPolicyServer.builder(service).config(config).meterRegistry(prom)
+                        .mxResolver(mx);
                 if (lookup != null) {
                     sb.daneLookup(lookup);
                 }
@@ -310,9 +329,13 @@ public final class PostfixPolicyService implements AutoCloseable {
             }
         }
 
-        private static MtaSts makeMtaSts(PostfixConfig config) throws IOException {
+        private static DnsjavaResolver makeResolver(PostfixConfig config) {
             DnsjavaResolver.Builder dns = DnsjavaResolver.builder().timeout(config.dnsTimeout());
             config.dnsServers().forEach(dns::server);
+            return dns.build();
+        }
+
+        private static MtaSts makeMtaSts(PostfixConfig config, DnsjavaResolver dns) throws IOException {
             PolicyStore store = config.cache() instanceof PostfixConfig.Cache.File f
                     ? FilePolicyStore.open(f.path())
                     : new InMemoryPolicyStore(((PostfixConfig.Cache.Memory) config.cache()).size(),
@@ -323,7 +346,7 @@ public final class PostfixPolicyService implements AutoCloseable {
             }
             PostfixConfig.Refresh r = config.refresh();
             return MtaSts.builder()
-                    .txtResolver(dns.build())
+                    .txtResolver(dns)
                     .store(store)
                     .resolveTimeout(longest.compareTo(Duration.ofMinutes(10)) > 0 ? Duration.ofMinutes(10) : longest)
                     .proactiveRefresh(r.enabled())

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mtasts.dns.DnsjavaResolver;
 import org.mtasts.http.MtaSts;
 import org.mtasts.testkit.DomainSpec;
 import org.mtasts.testkit.FakeTxtResolver;
@@ -87,7 +88,12 @@ class PostfixPolicyServerTest {
 
     PostfixPolicyServer start(String yaml) throws IOException {
         PostfixConfig config = PostfixConfig.parse("listen: inet:127.0.0.1:0\n" + yaml);
-        return PostfixPolicyServer.builder(sts).config(config).start();
+        return PostfixPolicyServer.builder(sts).config(config).mxResolver(mxDns()).start();
+    }
+
+    /** The sandbox's DNS server for the MX lookups (RFC 8461 §4.1; MxNotInPolicyTest has the cases). */
+    static DnsjavaResolver mxDns() {
+        return DnsjavaResolver.builder().server(sandbox.dnsAddress()).build();
     }
 
     @AfterEach
@@ -359,7 +365,7 @@ class PostfixPolicyServerTest {
     @Test
     void theHttpEndpointServesHealthMetricsAndPurge() throws Exception {
         PostfixConfig config = PostfixConfig.parse("listen: inet:127.0.0.1:0\nhttp: 127.0.0.1:0\n");
-        try (PostfixPolicyService service = PostfixPolicyService.builder(config).mtaSts(sts).start();
+        try (PostfixPolicyService service = PostfixPolicyService.builder(config).mtaSts(sts).mxResolver(mxDns()).start();
                 SocketmapClient c = SocketmapClient.connect(service.server().address(), WAIT)) {
             InetSocketAddress http = service.httpAddress().orElseThrow();
             String base = "http://127.0.0.1:" + http.getPort();
