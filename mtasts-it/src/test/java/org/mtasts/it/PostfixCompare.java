@@ -74,7 +74,11 @@ public final class PostfixCompare {
                     + "(RFC 8461 §3.1). The peer does not check the id's syntax and enforces the policy.",
             "dane.test", "Every MX host has DNSSEC-validated TLSA records (the AD bit from the validating Unbound): "
                     + "ours answers dane-only, so Postfix applies DANE, not MTA-STS (RFC 8461 §2). The peer has no DANE "
-                    + "check: its MTA-STS answer overrides Postfix's DANE.");
+                    + "check: its MTA-STS answer overrides Postfix's DANE.",
+            "mx-mismatch.test", "The only MX host, mail.mx-mismatch.test, matches no mx pattern of the enforced policy: "
+                    + "ours looks up the MX hosts and answers TEMP mx-not-in-policy, so Postfix defers (RFC 8461 §4.1). "
+                    + "The peer answers the patterns, which Postfix checks against certificate names only; the host "
+                    + "presents a certificate for mx1.example.test, so Postfix delivers to it.");
 
     private PostfixCompare() {}
 
@@ -111,7 +115,7 @@ public final class PostfixCompare {
         try (MtaSts sts = MtaSts.builder().txtResolver(resolver).trustManager(trustManager(ca))
                         .addressFilter(AddressFilter.ANY)   // realnet is all loopback
                         .proactiveRefresh(false).build();
-                PostfixPolicyService ours = PostfixPolicyService.builder(config).mtaSts(sts)
+                PostfixPolicyService ours = PostfixPolicyService.builder(config).mtaSts(sts).mxResolver(resolver)
                         .daneLookup(DaneLookup.builder().server(dns).timeout(Duration.ofSeconds(5)).build()).start()) {
             unexplained = answerTable(domains, peer, listen);
             List<String> cached = new ArrayList<>();

@@ -49,12 +49,14 @@ import org.mtasts.postfix.SocketmapReply;
  * ({@code secure match=… servername=hostname}) gives "Verified TLS connection established";
  * DANE ({@code dane-only}, RFC 8461 §2: DANE before MTA-STS) gives "DNSSEC-signed TLSA record"
  * and "Matched DANE EE certificate"; an MX whose certificate does not match, or an MX host the
- * policy does not list (RFC 8461 §4.1), is deferred.
+ * policy does not list (RFC 8461 §4.1: our {@code TEMP mx-not-in-policy} answer, a table lookup
+ * problem for Postfix, 4.7.5), is deferred.
  *
  * <p>The same Postfix also sends three messages through the peer's {@code mta-sts-daemon} (mail from
  * {@code @peer.sender.realnet.test} takes the transport {@code smtp-peer}, whose policy map is the
  * peer's 127.0.0.1:8461): for dane.test, the peer's MTA-STS answer makes Postfix skip DANE, and
- * mx-mismatch.test is delivered to the unlisted MX host as with ours.
+ * mx-mismatch.test is delivered to the unlisted MX host (the peer answers the certificate names
+ * only; ours defers it).
  *
  * <p>Waits are bounded: the log is watched (WatchService) until every message has its status
  * line, for at most {@link #DELIVERY_TIMEOUT}.
@@ -72,7 +74,9 @@ class PostfixSenderRealnetIT {
         CNAME_STS("cname-sts.test", Outcome.VERIFIED, "OK secure match=mx1.example.test servername=hostname"),
         DANE("dane.test", Outcome.DANE, "OK dane-only"),
         BAD_MX_CERT("bad-mx-cert.test", Outcome.DEFERRED, "OK secure match=mx.bad-mx-cert.test servername=hostname"),
-        MX_MISMATCH("mx-mismatch.test", Outcome.DEFERRED, null);
+        /** RFC 8461 §4.1: the MX host mail.mx-mismatch.test is not in the policy (its certificate names mx1.example.test). */
+        MX_MISMATCH("mx-mismatch.test", Outcome.DEFERRED, "TEMP mx-not-in-policy: no MX host of mx-mismatch.test"
+                + " (mail.mx-mismatch.test) matches its MTA-STS policy (RFC 8461 section 4.1)");
 
         final String domain;
         final Outcome outcome;
@@ -105,7 +109,7 @@ class PostfixSenderRealnetIT {
         EXAMPLE("example.test"),
         /** RFC 8461 §2 broken: the peer's MTA-STS answer overrides DANE (no TLSA lookup at all). */
         DANE("dane.test"),
-        /** RFC 8461 §4.1 broken as with ours: the certificate names mx1.example.test. */
+        /** RFC 8461 §4.1 broken by the peer's answer: the certificate names mx1.example.test (ours defers). */
         MX_MISMATCH("mx-mismatch.test");
 
         final String domain;
@@ -163,7 +167,8 @@ class PostfixSenderRealnetIT {
         try (MtaSts sts = MtaSts.builder().txtResolver(dns).client(client).trustManager(realnet.trustManager())
                         .addressFilter(AddressFilter.ANY)   // realnet is all loopback
                         .addressOverrides(realnet.httpsOverrides(dns, policyHosts)).proactiveRefresh(false).build();
-                PostfixPolicyService service = PostfixPolicyService.builder(config).mtaSts(sts).daneLookup(dane).start();
+                PostfixPolicyService service = PostfixPolicyService.builder(config).mtaSts(sts).daneLookup(dane)
+                        .mxResolver(dns).start();
                 WatchService watch = FileSystems.getDefault().newWatchService()) {
             Map<Case, SocketmapReply> replies = new LinkedHashMap<>();
             for (Case c : Case.values()) {
@@ -249,18 +254,6 @@ class PostfixSenderRealnetIT {
                 assertThat(s.logged("Verified TLS connection established to mx1.dane.test")).as("%s", s.lines()).isTrue();
             }
             case DEFERRED -> {
-                if (c == Case.MX_MISMATCH && "sent".equals(s.status())
-                        && "OK secure match=mx1.example.test servername=hostname".equals(answers.get(c).toText().strip())) {
-                    // Known gap, seen here with a real Postfix: match= names the certificates Postfix
-                    // accepts, not the MX hosts it may use. mail.mx-mismatch.test presents Postfix's
-                    // default certificate, which names mx1.example.test, so Postfix delivers to an MX
-                    // host the policy does not list (RFC 8461 §4.1). The peer answers the same. The
-                    // server has to resolve the MX hosts itself (answer TEMP when none matches, or
-                    // match= with the matching MX host names only); until it does, this case is skipped
-                    // with this message rather than passed.
-                    Assumptions.abort("known gap (RFC 8461 §4.1): our answer '" + answers.get(c).toText().strip()
-                            + "' let Postfix deliver to the unlisted MX host mail.mx-mismatch.test: " + s.detail());
-                }
                 assertThat(s.status()).as("%s: %s", c, s.lines()).isEqualTo("deferred");
             }
         }
@@ -273,6 +266,23 @@ class PostfixSenderRealnetIT {
         assertThat(s.detail()).isEqualTo("Server certificate not verified");
         assertThat(s.logged("server certificate verification failed for mx.bad-mx-cert.test[127.0.0.1]:25: num=62:hostname mismatch"))
                 .as("%s", s.lines()).isTrue();
+    }
+
+    @org.junit.jupiter.api.Test
+    @DisplayName("RFC 8461 §4.1: no MX host of mx-mismatch.test is in its policy: our TEMP answer makes Postfix defer, never deliver")
+    void mxHostOutsideThePolicyIsDeferredByTheTempAnswer() {
+        Session s = sessions.get(Case.MX_MISMATCH);
+        assertThat(s).as("the status line of the message to mx-mismatch.test in %s", realnet.senderLog()).isNotNull();
+        assertThat(s.status()).as("%s", s.lines()).isEqualTo("deferred");
+        // Postfix logs our TEMP reason, the table lookup problem, and defers with 4.7.5 before any
+        // connection (relay=none)
+        assertThat(s.logged("socketmap server temporary error: mx-not-in-policy: no MX host of mx-mismatch.test"
+                + " (mail.mx-mismatch.test) matches its MTA-STS policy (RFC 8461 section 4.1)")).as("%s", s.lines()).isTrue();
+        assertThat(s.logged("next-hop destination \"mx-mismatch.test\": policy table lookup error")).as("%s", s.lines())
+                .isTrue();
+        assertThat(s.relay()).isEqualTo("none");
+        assertThat(s.detail()).isEqualTo("client TLS configuration problem");
+        assertThat(s.logged("dsn=4.7.5")).as("%s", s.lines()).isTrue();
     }
 
     @AfterAll
