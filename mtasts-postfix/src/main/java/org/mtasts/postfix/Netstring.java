@@ -76,6 +76,11 @@ public final class Netstring {
                 bytes = bytes.clone();
             }
 
+            /**
+             * Returns a copy of the message.
+             *
+             * @return the message, without the framing
+             */
             @Override
             public byte[] bytes() {
                 return bytes.clone();

@@ -680,7 +680,9 @@ public record PostfixConfig(ListenAddress listen, String mapName, @Nullable List
      */
     public static final class ConfigException extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
+        /** The 1-based line of the error, or -1. */
         private final int line;
+        /** The 1-based column of the error, or -1. */
         private final int column;
 
         /**
