@@ -1,7 +1,5 @@
 package org.mtasts.store.jdbc;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import net.jqwik.api.lifecycle.LifecycleContext;
 import net.jqwik.api.lifecycle.SkipExecutionHook;
 
@@ -14,10 +12,10 @@ public final class StoresAvailable implements SkipExecutionHook {
 
     @Override
     public SkipResult shouldBeSkipped(LifecycleContext context) {
-        Path file = Path.of(System.getProperty("stores.dir", "/tmp/stores"), "stores.properties");
-        if (Files.isRegularFile(file) || Boolean.getBoolean("stores.required")) {
+        String why = Stores.unavailable();
+        if (why == null || Boolean.getBoolean("stores.required")) {
             return SkipResult.doNotSkip();
         }
-        return SkipResult.skip(file + " is missing: run integration/stores/start.sh");
+        return SkipResult.skip(why);
     }
 }
