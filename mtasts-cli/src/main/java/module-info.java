@@ -20,6 +20,11 @@ module org.mtasts.cli {
     requires org.apache.commons.io;
     requires org.mtasts.testkit;
     requires org.mtasts.postfix;
+    // postfix serve's shared caches, optional in org.mtasts.postfix (requires static): resolved here.
+    requires org.mtasts.store.jdbc;
+    requires org.mtasts.store.redis;
+    // cache.type sqlite: the SQLite JDBC driver (an explicit module), found by DriverManager.
+    requires org.xerial.sqlitejdbc;
     requires java.net.http;
     requires info.picocli;
     requires tools.jackson.databind;

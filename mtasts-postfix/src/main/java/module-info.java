@@ -7,6 +7,12 @@
  * <p>Micrometer and the Prometheus client are automatic modules ({@code micrometer.core}, {@code
  * micrometer.registry.prometheus}; HdrHistogram resolves as {@code HdrHistogram}); they are
  * required, not optional, because the server counts every answer.
+ *
+ * <p>The shared caches are optional: {@code cache.type} {@code postgres}, {@code jdbc} and {@code
+ * sqlite} need {@code org.mtasts.store.jdbc} (and the JDBC driver), {@code redis} needs {@code
+ * org.mtasts.store.redis}; a configuration that names a missing one is refused with that message.
+ * On the module path, resolve them with {@code --add-modules} (or require them, as {@code
+ * org.mtasts.cli} does).
  */
 @org.jspecify.annotations.NullMarked
 module org.mtasts.postfix {
@@ -20,6 +26,8 @@ module org.mtasts.postfix {
     requires tools.jackson.dataformat.yaml;
     requires jdk.httpserver;
     requires java.logging;
+    requires static org.mtasts.store.jdbc;
+    requires static org.mtasts.store.redis;
 
     exports org.mtasts.postfix;
 

@@ -46,13 +46,83 @@ final class ConfigFile {
     @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
     @JsonSubTypes({
         @JsonSubTypes.Type(value = MemoryCache.class, name = "memory"),
-        @JsonSubTypes.Type(value = FileCache.class, name = "file")
+        @JsonSubTypes.Type(value = FileCache.class, name = "file"),
+        @JsonSubTypes.Type(value = PostgresCache.class, names = {"postgres", "postgresql"}),
+        @JsonSubTypes.Type(value = JdbcCache.class, name = "jdbc"),
+        @JsonSubTypes.Type(value = SqliteCache.class, name = "sqlite"),
+        @JsonSubTypes.Type(value = RedisCache.class, name = "redis")
     })
-    sealed interface Cache permits MemoryCache, FileCache {}
+    sealed interface Cache permits MemoryCache, FileCache, SqlCache, SqliteCache, RedisCache {}
 
     record MemoryCache(@JsonProperty("size") @Nullable Integer size) implements Cache {}
 
     record FileCache(@JsonProperty("path") @Nullable String path) implements Cache {}
+
+    /** {@code type: postgres} or {@code type: jdbc}: the same keys, the type decides which URLs are accepted. */
+    sealed interface SqlCache extends Cache permits PostgresCache, JdbcCache {
+        @Nullable String url();
+
+        @Nullable String username();
+
+        @Nullable String password();
+
+        @Nullable String passwordFile();
+
+        @Nullable String passwordEnv();
+
+        @Nullable Integer poolSize();
+
+        @Nullable Map<String, String> options();
+
+        @Nullable Integer size();
+
+        @Nullable String maxStaleness();
+
+        @Nullable String nodeId();
+    }
+
+    record PostgresCache(
+            @JsonProperty("url") @Nullable String url,
+            @JsonProperty("username") @Nullable String username,
+            @JsonProperty("password") @Nullable String password,
+            @JsonProperty("password_file") @Nullable String passwordFile,
+            @JsonProperty("password_env") @Nullable String passwordEnv,
+            @JsonProperty("pool_size") @Nullable Integer poolSize,
+            @JsonProperty("options") @Nullable Map<String, String> options,
+            @JsonProperty("size") @Nullable Integer size,
+            @JsonProperty("max_staleness") @Nullable String maxStaleness,
+            @JsonProperty("node_id") @Nullable String nodeId) implements SqlCache {}
+
+    record JdbcCache(
+            @JsonProperty("url") @Nullable String url,
+            @JsonProperty("username") @Nullable String username,
+            @JsonProperty("password") @Nullable String password,
+            @JsonProperty("password_file") @Nullable String passwordFile,
+            @JsonProperty("password_env") @Nullable String passwordEnv,
+            @JsonProperty("pool_size") @Nullable Integer poolSize,
+            @JsonProperty("options") @Nullable Map<String, String> options,
+            @JsonProperty("size") @Nullable Integer size,
+            @JsonProperty("max_staleness") @Nullable String maxStaleness,
+            @JsonProperty("node_id") @Nullable String nodeId) implements SqlCache {}
+
+    record SqliteCache(
+            @JsonProperty("path") @Nullable String path,
+            @JsonProperty("options") @Nullable Map<String, String> options,
+            @JsonProperty("size") @Nullable Integer size,
+            @JsonProperty("max_staleness") @Nullable String maxStaleness,
+            @JsonProperty("node_id") @Nullable String nodeId) implements Cache {}
+
+    record RedisCache(
+            @JsonProperty("url") @Nullable String url,
+            @JsonProperty("username") @Nullable String username,
+            @JsonProperty("password") @Nullable String password,
+            @JsonProperty("password_file") @Nullable String passwordFile,
+            @JsonProperty("password_env") @Nullable String passwordEnv,
+            @JsonProperty("prefix") @Nullable String prefix,
+            @JsonProperty("timeout") @Nullable String timeout,
+            @JsonProperty("size") @Nullable Integer size,
+            @JsonProperty("max_staleness") @Nullable String maxStaleness,
+            @JsonProperty("node_id") @Nullable String nodeId) implements Cache {}
 
     record Refresh(
             @JsonProperty("enabled") @Nullable Boolean enabled,

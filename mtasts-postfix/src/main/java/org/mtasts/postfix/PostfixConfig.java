@@ -2,6 +2,8 @@ package org.mtasts.postfix;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -148,8 +151,12 @@ public record PostfixConfig(ListenAddress listen, String mapName, @Nullable List
         }
     }
 
-    /** Where policies are cached: a {@code type} discriminator selects the kind. */
-    public sealed interface Cache permits Cache.Memory, Cache.File {
+    /**
+     * Where policies are cached: a {@code type} discriminator selects the kind. The shared kinds
+     * ({@link Sql}, {@link Redis}) need their store module at run time ({@code mtasts-store-jdbc},
+     * {@code mtasts-store-redis}), which {@code mtasts-postfix} declares optional.
+     */
+    public sealed interface Cache permits Cache.Memory, Cache.File, Cache.Sql, Cache.Redis {
         /**
          * In memory ({@code type: memory}), lost at restart.
          *
@@ -183,6 +190,157 @@ public record PostfixConfig(ListenAddress listen, String mapName, @Nullable List
             public File {
                 Objects.requireNonNull(path, "path");
             }
+        }
+
+        /**
+         * In a SQL database shared by a cluster ({@code type: postgres}, {@code jdbc} or {@code
+         * sqlite}): {@code JdbcPolicyStore} on a HikariCP pool, behind a {@code FrontedPolicyStore},
+         * with a {@code JdbcRefreshLease}.
+         *
+         * @param jdbcUrl the JDBC URL, without a password
+         * @param username the database user, or null for the URL's or the driver's default
+         * @param password where the password is read at start, or null for none
+         * @param options HikariCP properties ({@code maximumPoolSize} from {@code pool_size} included)
+         * @param shared the front and the refresh lease
+         */
+        record Sql(String jdbcUrl, @Nullable String username, @Nullable Secret password, Map<String, String> options,
+                Shared shared) implements Cache {
+            /**
+             * Validates the components and copies the options.
+             *
+             * @param jdbcUrl the JDBC URL
+             * @param username the user, or null
+             * @param password the password source, or null
+             * @param options HikariCP properties
+             * @param shared the front and lease settings
+             */
+            public Sql {
+                Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+                if (!jdbcUrl.startsWith("jdbc:")) {
+                    throw new IllegalArgumentException("not a JDBC URL: " + SafeText.quote(jdbcUrl));
+                }
+                options = Map.copyOf(options);
+                Objects.requireNonNull(shared, "shared");
+            }
+        }
+
+        /**
+         * In Redis, shared by a cluster ({@code type: redis}): {@code RedisPolicyStore} behind a
+         * {@code FrontedPolicyStore}, with a {@code RedisRefreshLease}.
+         *
+         * @param url {@code redis://}, {@code rediss://} or {@code redis-sentinel://...#master}, without
+         *     a password
+         * @param username the ACL user, or null
+         * @param password where the password is read at start, or null for none
+         * @param prefix the policy keys' prefix
+         * @param timeout the command timeout, or null for Lettuce's (60 s)
+         * @param shared the front and the refresh lease
+         */
+        record Redis(String url, @Nullable String username, @Nullable Secret password, String prefix,
+                @Nullable Duration timeout, Shared shared) implements Cache {
+            /**
+             * Validates the components.
+             *
+             * @param url the Redis URI
+             * @param username the user, or null
+             * @param password the password source, or null
+             * @param prefix the key prefix
+             * @param timeout the command timeout, or null
+             * @param shared the front and lease settings
+             */
+            public Redis {
+                Objects.requireNonNull(url, "url");
+                Objects.requireNonNull(prefix, "prefix");
+                if (timeout != null) {
+                    positive("timeout", timeout);
+                }
+                Objects.requireNonNull(shared, "shared");
+            }
+        }
+    }
+
+    /**
+     * The settings of a shared cache on each node: its in-memory front and its refresh lease.
+     *
+     * @param size the most domains the front keeps in memory
+     * @param maxStaleness how long the front answers a read without reading the shared store again
+     * @param nodeId this node's name in the refresh leases, or null for the host name
+     */
+    public record Shared(int size, Duration maxStaleness, @Nullable String nodeId) {
+        /**
+         * Validates the components.
+         *
+         * @param size 1 to 10,000,000
+         * @param maxStaleness zero to one day
+         * @param nodeId 1 to 200 characters, or null
+         */
+        public Shared {
+            if (size < 1 || size > 10_000_000) {
+                throw new IllegalArgumentException("size " + size + " is not in 1..10000000");
+            }
+            Objects.requireNonNull(maxStaleness, "maxStaleness");
+            if (maxStaleness.isNegative() || maxStaleness.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException("max_staleness " + maxStaleness + " is not in 0s..1d");
+            }
+            if (nodeId != null && (nodeId.isBlank() || nodeId.length() > 200)) {
+                throw new IllegalArgumentException("node_id " + SafeText.quote(nodeId)
+                        + " must be 1 to 200 characters, not blank");
+            }
+        }
+    }
+
+    /**
+     * Where a password is read when the server starts: a file (its content without the final line
+     * break) or an environment variable. The configuration file never holds the password itself.
+     *
+     * @param file the file, or null
+     * @param env the environment variable's name, or null
+     */
+    public record Secret(@Nullable Path file, @Nullable String env) {
+        /**
+         * Validates that exactly one source is given.
+         *
+         * @param file the file, or null
+         * @param env the variable, or null
+         */
+        public Secret {
+            if ((file == null) == (env == null)) {
+                throw new IllegalArgumentException("give password_file or password_env, not both");
+            }
+            if (env != null && !env.matches("[A-Za-z_][A-Za-z0-9_]{0,99}")) {
+                throw new IllegalArgumentException("password_env " + SafeText.quote(env)
+                        + " is not an environment variable name");
+            }
+        }
+
+        /**
+         * Reads the password.
+         *
+         * @return the password
+         * @throws IOException if the file cannot be read, is empty, or the variable is not set
+         */
+        public char[] read() throws IOException {
+            String value;
+            if (file != null) {
+                if (Files.size(file) > 10_000) {
+                    throw new IOException("password_file " + file + " is larger than 10000 bytes");
+                }
+                value = Files.readString(file, StandardCharsets.UTF_8);
+                int end = value.length();
+                while (end > 0 && (value.charAt(end - 1) == '\n' || value.charAt(end - 1) == '\r')) {
+                    end--;
+                }
+                value = value.substring(0, end);
+                if (value.isEmpty()) {
+                    throw new IOException("password_file " + file + " is empty");
+                }
+            } else {
+                value = System.getenv(env);
+                if (value == null || value.isEmpty()) {
+                    throw new IOException("password_env: the environment variable " + env + " is not set");
+                }
+            }
+            return value.toCharArray();
         }
     }
 
@@ -344,6 +502,11 @@ public record PostfixConfig(ListenAddress listen, String mapName, @Nullable List
      * @throws ConfigException naming the line and column (or the key) of what is wrong
      */
     public static PostfixConfig parse(String yaml) {
+        return parse(yaml, PostfixConfig::present);
+    }
+
+    /** {@link #parse(String)}, with the test of which optional classes are there. */
+    static PostfixConfig parse(String yaml, Predicate<String> classes) {
         Objects.requireNonNull(yaml, "yaml");
         if (yaml.length() > MAX_FILE_SIZE) {
             throw new ConfigException("larger than " + MAX_FILE_SIZE + " characters", -1, -1);
@@ -362,9 +525,33 @@ public record PostfixConfig(ListenAddress listen, String mapName, @Nullable List
                     null, null, null);
         }
         try {
-            return convert(root);
+            return convert(root, classes);
+        } catch (ConfigException e) {
+            if (e.line() < 0 && e.key != null) {
+                // A value that bound but does not convert: point at its key.
+                List<String> path = List.of(e.key.split("\\."));
+                TokenStreamLocation loc = locateKey(yaml, path);
+                if (loc != null && loc.getLineNr() > 0) {
+                    throw new ConfigException("line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ": "
+                            + e.getMessage(), loc.getLineNr(), loc.getColumnNr());
+                }
+            }
+            throw e;
         } catch (IllegalArgumentException e) {
-            throw e instanceof ConfigException c ? c : new ConfigException(e.getMessage(), -1, -1);
+            throw new ConfigException(e.getMessage(), -1, -1);
+        }
+    }
+
+    /**
+     * Whether a class is there, without initializing it: the store modules and drivers are
+     * optional, and a {@code cache.type} that needs a missing one is a configuration error.
+     */
+    static boolean present(String className) {
+        try {
+            Class.forName(className, false, PostfixConfig.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
         }
     }
 
@@ -397,6 +584,11 @@ public record PostfixConfig(ListenAddress listen, String mapName, @Nullable List
         for (JacksonException.Reference r : path) {
             target.add(r.getPropertyName() != null ? r.getPropertyName() : "[" + r.getIndex() + "]");
         }
+        return locateKey(yaml, target);
+    }
+
+    /** The position of the key at the end of {@code target}, a path of keys and {@code [i]} indexes. */
+    private static @Nullable TokenStreamLocation locateKey(String yaml, List<String> target) {
         if (target.isEmpty()) {
             return null;
         }
@@ -472,7 +664,7 @@ public record PostfixConfig(ListenAddress listen, String mapName, @Nullable List
         return SafeText.escape(nl < 0 ? m : m.substring(0, nl));
     }
 
-    private static PostfixConfig convert(ConfigFile.Root r) {
+    private static PostfixConfig convert(ConfigFile.Root r, Predicate<String> classes) {
         ListenAddress listen = at("listen", () -> ListenAddress.parse(or(r.listen(), DEFAULT_LISTEN)));
         ListenAddress http = r.http() == null ? null : at("http", () -> ListenAddress.parse(r.http()));
         if (http != null && http.isUnix()) {
@@ -496,20 +688,7 @@ public record PostfixConfig(ListenAddress listen, String mapName, @Nullable List
         Dane dane = at("dane", () -> new Dane(Boolean.TRUE.equals(d.enabled()), servers("dane.servers", d.servers()),
                 duration("dane.timeout", d.timeout(), Duration.ofSeconds(5)),
                 duration("dane.cache_ttl", d.cacheTtl(), Duration.ofMinutes(5))));
-        Cache cache = at("cache", () -> {
-            ConfigFile.Cache c = r.cache();
-            if (c == null) {
-                return new Cache.Memory(InMemoryPolicyStore.DEFAULT_MAX_ENTRIES);
-            }
-            if (c instanceof ConfigFile.FileCache f) {
-                if (f.path() == null || f.path().isBlank()) {
-                    throw new IllegalArgumentException("type file needs a path");
-                }
-                return new Cache.File(Path.of(f.path()));
-            }
-            Integer size = ((ConfigFile.MemoryCache) c).size();
-            return new Cache.Memory(size == null ? InMemoryPolicyStore.DEFAULT_MAX_ENTRIES : size);
-        });
+        Cache cache = cache(r.cache(), classes);
         ConfigFile.Refresh rf = r.proactiveRefresh() != null ? r.proactiveRefresh()
                 : new ConfigFile.Refresh(null, null, null, null, null);
         Refresh refresh = at("proactive_refresh", () -> new Refresh(!Boolean.FALSE.equals(rf.enabled()),
@@ -531,6 +710,248 @@ public record PostfixConfig(ListenAddress listen, String mapName, @Nullable List
         return at("configuration", () -> new PostfixConfig(listen, mapName, http, level, requestTimeout, idleTimeout,
                 maxConnections, maxReply, shutdown, onTemp, dnsServers, dnsTimeout, dane, cache, refresh, defaultZone,
                 zones));
+    }
+
+    /** The default Redis key prefix of the policies (the one of {@code RedisPolicyStore}). */
+    static final String DEFAULT_REDIS_PREFIX = "mtasts:policy:";
+
+    private static final Pattern JDBC_URL = Pattern.compile("jdbc:([a-z][a-z0-9]*):.+", Pattern.DOTALL);
+    private static final Pattern URL_PASSWORD = Pattern.compile("(?i)[?&;]password=");
+
+    private static Cache cache(ConfigFile.@Nullable Cache c, Predicate<String> classes) {
+        if (c == null) {
+            return new Cache.Memory(InMemoryPolicyStore.DEFAULT_MAX_ENTRIES);
+        }
+        if (c instanceof ConfigFile.MemoryCache m) {
+            return at("cache", () -> new Cache.Memory(m.size() == null ? InMemoryPolicyStore.DEFAULT_MAX_ENTRIES
+                    : m.size()));
+        }
+        if (c instanceof ConfigFile.FileCache f) {
+            if (f.path() == null || f.path().isBlank()) {
+                throw new ConfigException("cache: type file needs a path", -1, -1);
+            }
+            return new Cache.File(Path.of(f.path()));
+        }
+        if (c instanceof ConfigFile.SqliteCache q) {
+            needs(classes, "sqlite", "org.mtasts.store.jdbc.JdbcPolicyStore", "mtasts-store-jdbc");
+            needs(classes, "sqlite", "org.sqlite.JDBC", "the SQLite JDBC driver (org.xerial:sqlite-jdbc)");
+            if (q.path() == null || q.path().isBlank()) {
+                throw new ConfigException("cache.type", "type sqlite needs a path (the database file)");
+            }
+            Map<String, String> options = hikari(q.options(), null);
+            // One connection: SQLite has one writer at a time, and a pool of more only waits on its lock.
+            options.putIfAbsent("maximumPoolSize", "1");
+            return new Cache.Sql("jdbc:sqlite:" + q.path(), null, null, options,
+                    shared(q.size(), q.maxStaleness(), q.nodeId()));
+        }
+        if (c instanceof ConfigFile.SqlCache q) {
+            boolean postgres = q instanceof ConfigFile.PostgresCache;
+            String type = postgres ? "postgres" : "jdbc";
+            needs(classes, type, "org.mtasts.store.jdbc.JdbcPolicyStore", "mtasts-store-jdbc");
+            if (q.password() != null) {
+                throw plainPassword("cache.password");
+            }
+            if (q.url() == null || q.url().isBlank()) {
+                throw new ConfigException("cache.type", "type " + type + " needs a url (jdbc:postgresql://HOST:PORT/DB)");
+            }
+            String url = q.url().strip();
+            String username = q.username();
+            if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
+                // postfix-mta-sts-resolver's dsn: postgres://user@host:port/db
+                String[] converted = fromLibpq(url);
+                url = converted[0];
+                if (converted[1] != null) {
+                    if (username != null && !username.equals(converted[1])) {
+                        throw new ConfigException("cache.url", "names the user " + SafeText.quote(converted[1])
+                                + " and cache.username " + SafeText.quote(username) + ": give one");
+                    }
+                    username = converted[1];
+                }
+            }
+            Matcher m = JDBC_URL.matcher(url);
+            if (!m.matches()) {
+                throw new ConfigException("cache.url", "expected a JDBC URL such as jdbc:postgresql://db.example.net:5432/mta"
+                        + (postgres ? " or postgres://USER@HOST:PORT/DB" : "") + ", got " + SafeText.quote(url));
+            }
+            if (postgres && !m.group(1).equals("postgresql")) {
+                throw new ConfigException("cache.url", "type postgres needs a jdbc:postgresql: URL, got "
+                        + SafeText.quote(url) + " (type jdbc takes any JDBC URL)");
+            }
+            if (postgres && !url.startsWith("jdbc:postgresql://")) {
+                throw new ConfigException("cache.url", "expected jdbc:postgresql://HOST[:PORT]/DB, got " + SafeText.quote(url));
+            }
+            if (URL_PASSWORD.matcher(url).find()) {
+                throw plainPassword("cache.url");
+            }
+            String driver = switch (m.group(1)) {
+                case "postgresql" -> "org.postgresql.Driver";
+                case "sqlite" -> "org.sqlite.JDBC";
+                default -> null;          // any other driver is looked up when the server starts
+            };
+            if (driver != null) {
+                needs(classes, type, driver, m.group(1).equals("postgresql")
+                        ? "the PostgreSQL JDBC driver (org.postgresql:postgresql)"
+                        : "the SQLite JDBC driver (org.xerial:sqlite-jdbc)");
+            }
+            Map<String, String> options = hikari(q.options(), q.poolSize());
+            return new Cache.Sql(url, username, secret(q.passwordFile(), q.passwordEnv()), options,
+                    shared(q.size(), q.maxStaleness(), q.nodeId()));
+        }
+        ConfigFile.RedisCache q = (ConfigFile.RedisCache) c;
+        needs(classes, "redis", "org.mtasts.store.redis.RedisPolicyStore", "mtasts-store-redis");
+        needs(classes, "redis", "io.lettuce.core.RedisClient", "Lettuce (io.lettuce:lettuce-core)");
+        if (q.password() != null) {
+            throw plainPassword("cache.password");
+        }
+        if (q.url() == null || q.url().isBlank()) {
+            throw new ConfigException("cache.type", "type redis needs a url (redis://HOST:PORT/DB)");
+        }
+        String url = redisUrl(q.url().strip());
+        String prefix = q.prefix() == null ? DEFAULT_REDIS_PREFIX : q.prefix();
+        if (prefix.length() > 100 || prefix.chars().anyMatch(ch -> ch <= ' ' || ch > '~' || ch == '*' || ch == '?'
+                || ch == '[' || ch == ']' || ch == '\\')) {
+            throw new ConfigException("cache.prefix", SafeText.quote(prefix) + " must be at most 100 printable ASCII "
+                    + "characters without spaces or the glob characters *?[]\\");
+        }
+        Duration timeout = q.timeout() == null ? null : duration("cache.timeout", q.timeout(), Duration.ZERO);
+        if (timeout != null && (timeout.isZero() || timeout.compareTo(Duration.ofHours(1)) > 0)) {
+            throw new ConfigException("cache.timeout", "is not in 1ms..1h: " + SafeText.quote(q.timeout()));
+        }
+        if (q.username() != null && (q.username().isBlank() || q.username().length() > 200)) {
+            throw new ConfigException("cache.username", "must be 1 to 200 characters, not blank");
+        }
+        return new Cache.Redis(url, q.username(), secret(q.passwordFile(), q.passwordEnv()), prefix, timeout,
+                shared(q.size(), q.maxStaleness(), q.nodeId()));
+    }
+
+    private static void needs(Predicate<String> classes, String type, String className, String what) {
+        if (!classes.test(className)) {
+            throw new ConfigException("cache.type", "type " + type + " needs " + what + " on the class or module path");
+        }
+    }
+
+    private static ConfigException plainPassword(String key) {
+        return new ConfigException(key, "a password is not read from the configuration file in plain text: put it "
+                + "in a file only the server can read (password_file) or an environment variable (password_env)");
+    }
+
+    private static @Nullable Secret secret(@Nullable String file, @Nullable String env) {
+        if (file == null && env == null) {
+            return null;
+        }
+        if (file != null && env != null) {
+            throw new ConfigException("cache.password_env", "give password_file or password_env, not both");
+        }
+        if (file != null && file.isBlank()) {
+            throw new ConfigException("cache.password_file", "is empty");
+        }
+        String key = file != null ? "cache.password_file" : "cache.password_env";
+        try {
+            return new Secret(file == null ? null : Path.of(file), env);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key, e.getMessage());
+        }
+    }
+
+    private static Shared shared(@Nullable Integer size, @Nullable String maxStaleness, @Nullable String nodeId) {
+        Duration staleness = duration("cache.max_staleness", maxStaleness, Duration.ofMinutes(1));
+        try {
+            return new Shared(size == null ? InMemoryPolicyStore.DEFAULT_MAX_ENTRIES : size, staleness, nodeId);
+        } catch (IllegalArgumentException e) {
+            String key = e.getMessage().startsWith("size") ? "cache.size"
+                    : e.getMessage().startsWith("max_staleness") ? "cache.max_staleness" : "cache.node_id";
+            throw new ConfigException(key, e.getMessage());
+        }
+    }
+
+    /** HikariCP properties: any but those that have their own key or would hold a password. */
+    private static Map<String, String> hikari(@Nullable Map<String, String> given, @Nullable Integer poolSize) {
+        Map<String, String> options = new LinkedHashMap<>();
+        if (given != null) {
+            for (Map.Entry<String, String> e : given.entrySet()) {
+                String k = e.getKey();
+                String key = "cache.options." + k;
+                switch (k) {
+                    case "password", "dataSource.password" -> throw plainPassword(key);
+                    case "jdbcUrl", "dataSourceClassName" -> throw new ConfigException(key, "set cache.url instead");
+                    case "username", "dataSource.user" -> throw new ConfigException(key, "set cache.username instead");
+                    case "maximumPoolSize" -> throw new ConfigException(key, "set cache.pool_size instead");
+                    default -> {
+                        if (e.getValue() == null) {
+                            throw new ConfigException(key, "has no value");
+                        }
+                        options.put(k, e.getValue());
+                    }
+                }
+            }
+        }
+        if (poolSize != null) {
+            if (poolSize < 1 || poolSize > 1000) {
+                throw new ConfigException("cache.pool_size", poolSize + " is not in 1..1000");
+            }
+            options.put("maximumPoolSize", String.valueOf(poolSize));
+        }
+        return options;
+    }
+
+    /**
+     * A libpq URL ({@code postgres://user@host:port/db?params}, postfix-mta-sts-resolver's {@code
+     * dsn}) as a JDBC URL and its user (or null).
+     */
+    private static String[] fromLibpq(String url) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw new ConfigException("cache.url", "not a URL: " + SafeText.escape(e.getMessage()));
+        }
+        String userInfo = uri.getRawUserInfo();
+        String user = null;
+        if (userInfo != null) {
+            if (userInfo.indexOf(':') >= 0) {
+                throw plainPassword("cache.url");
+            }
+            user = java.net.URLDecoder.decode(userInfo, StandardCharsets.UTF_8);
+        }
+        String host = uri.getRawAuthority() == null ? "" : uri.getRawAuthority();
+        host = host.substring(host.indexOf('@') + 1);
+        if (host.isEmpty() || host.startsWith("%2F") || host.startsWith("%2f")) {
+            throw new ConfigException("cache.url", "needs a host (HOST or HOST:PORT): the PostgreSQL JDBC driver does not "
+                    + "connect to a Unix socket, got " + SafeText.quote(url));
+        }
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
+        return new String[] {"jdbc:postgresql://" + host + path + query, user};
+    }
+
+    /** Checks a Redis URI: the scheme, a host, a master name for Sentinel, no password. */
+    private static String redisUrl(String url) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw new ConfigException("cache.url", "not a URL: " + SafeText.escape(e.getMessage()));
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("redis") && !scheme.equals("rediss") && !scheme.equals("redis-sentinel")
+                && !scheme.equals("rediss-sentinel")) {
+            throw new ConfigException("cache.url", "expected redis://HOST:PORT/DB, rediss://... or "
+                    + "redis-sentinel://HOST:PORT,HOST:PORT/DB#MASTER, got " + SafeText.quote(url));
+        }
+        String authority = uri.getRawAuthority();
+        if (authority == null || authority.isEmpty() || authority.endsWith("@")) {
+            throw new ConfigException("cache.url", "needs a host, got " + SafeText.quote(url));
+        }
+        if (authority.indexOf('@') >= 0) {
+            // redis://:secret@host, redis://user:secret@host, or redis://secret@host (Lettuce reads a
+            // user info without a colon as the password): the user goes in cache.username.
+            throw plainPassword("cache.url");
+        }
+        if (scheme.endsWith("-sentinel") && (uri.getFragment() == null || uri.getFragment().isBlank())) {
+            throw new ConfigException("cache.url", "a redis-sentinel:// URL ends with #MASTER, the master's name, got "
+                    + SafeText.quote(url));
+        }
+        return url;
     }
 
     private static Zone zone(String key, ConfigFile.@Nullable Zone z, Zone base) {
@@ -684,6 +1105,8 @@ public record PostfixConfig(ListenAddress listen, String mapName, @Nullable List
         private final int line;
         /** The 1-based column of the error, or -1. */
         private final int column;
+        /** The dotted key the error is about, located in the document by {@link #parse}; or null. */
+        final @Nullable String key;
 
         /**
          * Makes the exception.
@@ -696,6 +1119,15 @@ public record PostfixConfig(ListenAddress listen, String mapName, @Nullable List
             super(message);
             this.line = line;
             this.column = column;
+            this.key = null;
+        }
+
+        /** An error about the value of {@code key} (dotted), whose position {@link #parse} adds. */
+        ConfigException(String key, String message) {
+            super(key + ": " + message);
+            this.line = -1;
+            this.column = -1;
+            this.key = key;
         }
 
         /**

@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.jspecify.annotations.Nullable;
@@ -214,6 +215,7 @@ public final class PostfixPolicyService implements AutoCloseable {
         private @Nullable MtaSts sts;
         private @Nullable DaneLookup dane;
         private @Nullable DnsjavaResolver mxResolver;
+        private Consumer<MtaSts.Builder> mtaStsSettings = b -> { };
 
         private Builder(PostfixConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -229,6 +231,19 @@ public final class PostfixPolicyService implements AutoCloseable {
          */
         public Builder mtaSts(MtaSts sts) {
             this.sts = Objects.requireNonNull(sts, "sts");
+            return this;
+        }
+
+        /**
+         * Adjusts the {@link MtaSts.Builder} that {@link #start} fills from the configuration
+         * (resolver, cache, refresh), before it builds: a trust manager, address overrides or a
+         * clock, for instance. Not used with {@link #mtaSts}.
+         *
+         * @param settings called once with the builder
+         * @return this builder
+         */
+        public Builder mtaStsSettings(Consumer<MtaSts.Builder> settings) {
+            this.mtaStsSettings = Objects.requireNonNull(settings, "settings");
             return this;
         }
 
@@ -279,8 +294,7 @@ public final class PostfixPolicyService implements AutoCloseable {
                     mx = makeResolver(config); // the same settings as the MTA-STS lookups
                 }
                 if (service == null) {
-                    service = makeMtaSts(config, mx);
-                    owned.add(service);
+                    service = makeMtaSts(config, mx, mtaStsSettings, owned);
                 }
                 DaneLookup lookup = dane;
                 if (lookup == null && config.dane().enabled()) {
@@ -335,28 +349,71 @@ public final class PostfixPolicyService implements AutoCloseable {
             return dns.build();
         }
 
-        private static MtaSts makeMtaSts(PostfixConfig config, DnsjavaResolver dns) throws IOException {
-            PolicyStore store = config.cache() instanceof PostfixConfig.Cache.File f
-                    ? FilePolicyStore.open(f.path())
-                    : new InMemoryPolicyStore(((PostfixConfig.Cache.Memory) config.cache()).size(),
-                            java.time.Clock.systemUTC());
+        /**
+         * The {@link MtaSts} of the configuration; it and the shared cache it uses are added to
+         * {@code owned} in the order they are to be closed (the service before its store).
+         */
+        private static MtaSts makeMtaSts(PostfixConfig config, DnsjavaResolver dns,
+                Consumer<MtaSts.Builder> settings, List<AutoCloseable> owned) throws IOException {
+            SharedCache shared = null;
+            PolicyStore store;
+            if (config.cache() instanceof PostfixConfig.Cache.File f) {
+                store = FilePolicyStore.open(f.path());
+            } else if (config.cache() instanceof PostfixConfig.Cache.Memory m) {
+                store = new InMemoryPolicyStore(m.size(), java.time.Clock.systemUTC());
+            } else {
+                try {
+                    shared = SharedCache.open(config.cache());
+                } catch (LinkageError e) {
+                    // PostfixConfig checked the classes; a jar of theirs may still be missing (Netty for Lettuce).
+                    throw new IOException("cache: a class of the store is missing from the class or module path: " + e,
+                            e);
+                }
+                store = shared.store;
+            }
             Duration longest = config.defaultZone().timeout();
             for (PostfixConfig.Zone z : config.zones().values()) {
                 longest = z.timeout().compareTo(longest) > 0 ? z.timeout() : longest;
             }
             PostfixConfig.Refresh r = config.refresh();
-            return MtaSts.builder()
-                    .txtResolver(dns)
-                    .store(store)
-                    .resolveTimeout(longest.compareTo(Duration.ofMinutes(10)) > 0 ? Duration.ofMinutes(10) : longest)
-                    .proactiveRefresh(r.enabled())
-                    .refreshInterval(r.interval())
-                    .refreshAge(r.age())
-                    .refreshSpread(r.spread())
-                    .refreshConcurrency(r.concurrency())
-                    .refreshListener((cached, outcome) -> LOG.log(System.Logger.Level.WARNING, "refresh of {0}: {1}",
-                            cached.domain(), outcome))
-                    .build();
+            MtaSts sts;
+            try {
+                MtaSts.Builder b = MtaSts.builder()
+                        .txtResolver(dns)
+                        .store(store)
+                        .resolveTimeout(longest.compareTo(Duration.ofMinutes(10)) > 0 ? Duration.ofMinutes(10) : longest)
+                        .proactiveRefresh(r.enabled())
+                        .refreshInterval(r.interval())
+                        .refreshAge(r.age())
+                        .refreshSpread(r.spread())
+                        .refreshConcurrency(r.concurrency())
+                        .refreshListener((cached, outcome) -> LOG.log(System.Logger.Level.WARNING,
+                                "refresh of {0}: {1}", cached.domain(), outcome));
+                if (shared != null) {
+                    // One node of the cluster refreshes a domain at a time (RFC 8461 §3.3, §10.2).
+                    b.refreshLease(shared.lease);
+                }
+                settings.accept(b);
+                sts = b.build();
+                owned.add(sts);
+            } catch (RuntimeException e) {
+                closeQuietly(shared, e);
+                throw e;
+            }
+            if (shared != null) {
+                owned.add(shared);
+            }
+            return sts;
+        }
+
+        private static void closeQuietly(@Nullable AutoCloseable c, Exception failure) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception suppressed) {
+                    failure.addSuppressed(suppressed);
+                }
+            }
         }
 
         private static Level julLevel(System.Logger.Level level) {

@@ -101,10 +101,10 @@ class PostfixConfigTest {
 
     @Test
     void anUnknownCacheTypeIsAnError() {
-        assertThatThrownBy(() -> PostfixConfig.parse("cache:\n  type: redis\n  url: redis://x\n"))
+        assertThatThrownBy(() -> PostfixConfig.parse("cache:\n  type: mysql\n  url: jdbc:mysql://x\n"))
                 .isInstanceOf(PostfixConfig.ConfigException.class)
                 .hasMessageContaining("line 2")
-                .hasMessageContaining("redis");
+                .hasMessageContaining("mysql");
         assertThatThrownBy(() -> PostfixConfig.parse("cache:\n  type: file\n"))
                 .hasMessage("cache: type file needs a path");
     }
