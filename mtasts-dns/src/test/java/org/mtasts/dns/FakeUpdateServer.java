@@ -38,6 +38,8 @@ final class FakeUpdateServer implements AutoCloseable {
     private final ServerSocket socket;
     private final List<Record> records = new CopyOnWriteArrayList<>();
     private final List<Message> received = new CopyOnWriteArrayList<>();
+    /** Accepted connections, closed with the server: dnsjava keeps its TCP connections for reuse. */
+    private final List<Socket> connections = new CopyOnWriteArrayList<>();
     private final Thread thread;
 
     FakeUpdateServer(String zone, TsigKey key) throws IOException {
@@ -79,6 +81,7 @@ final class FakeUpdateServer implements AutoCloseable {
         while (!socket.isClosed()) {
             try {
                 Socket s = socket.accept();
+                connections.add(s);
                 Thread t = new Thread(() -> connection(s), "fake-update-connection");
                 t.setDaemon(true);
                 t.start();
@@ -221,5 +224,10 @@ final class FakeUpdateServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         socket.close();
+        // A closed server answers nothing, on a connection that dnsjava pooled either (a port freed
+        // by an earlier test can be this server's, and the pool is keyed by address).
+        for (Socket s : connections) {
+            s.close();
+        }
     }
 }
