@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -47,6 +48,26 @@ class PostfixCompareTest {
         assertThatThrownBy(() -> PostfixCompare.reply(bytes("2:OK;"))).hasMessageContaining("not closed");
         assertThatThrownBy(() -> PostfixCompare.reply(bytes("1234567:"))).hasMessageContaining("not a netstring length");
         assertThatThrownBy(() -> PostfixCompare.reply(bytes(""))).hasMessageContaining("connection closed");
+    }
+
+    @Test
+    @DisplayName("the load client reads replies from what has arrived: null until a frame is complete, then the frame")
+    void readsRepliesFromPartialBuffers() throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(64);
+        for (String part : List.of("1", "2:OK dane", "-on")) {
+            buf.put(part.getBytes(StandardCharsets.US_ASCII));
+            assertThat(PostfixCompare.reply(buf)).isNull();
+        }
+        buf.put("ly,9:NOTF".getBytes(StandardCharsets.US_ASCII));
+        assertThat(PostfixCompare.reply(buf)).isEqualTo("OK dane-only");
+        assertThat(buf.position()).isEqualTo(6); // "9:NOTF" stays for the next reply
+        buf.put("OUND ,".getBytes(StandardCharsets.US_ASCII));
+        assertThat(PostfixCompare.reply(buf)).isEqualTo("NOTFOUND ");
+        assertThat(buf.position()).isZero();
+        assertThatThrownBy(() -> PostfixCompare.reply(ByteBuffer.wrap("x:".getBytes(StandardCharsets.US_ASCII))
+                .position(2))).hasMessageContaining("not a netstring length");
+        assertThatThrownBy(() -> PostfixCompare.reply(ByteBuffer.wrap("2:OK;".getBytes(StandardCharsets.US_ASCII))
+                .position(5))).hasMessageContaining("not closed");
     }
 
     @Test
@@ -90,6 +111,7 @@ class PostfixCompareTest {
                 assertThat(ok.answers()).isEqualTo(300);
                 assertThat(ok.errors()).isZero();
                 assertThat(ok.p99()).isGreaterThanOrEqualTo(ok.p50()).isPositive();
+                assertThat(ok.seconds()).isLessThan(60); // the count bound, not the 60 s, ended it
                 PostfixCompare.Load notFound = PostfixCompare.load(address, List.of("none.test"), 2,
                         Duration.ofMillis(200), 100, "stub");
                 assertThat(notFound.answers()).isZero();
