@@ -173,7 +173,8 @@ class SenderPathEndToEndTest {
                 TlsRptReporter reporter = TlsRptReporter.builder(aggregator).txtResolver(dns).uploader(uploader)
                         .mailer(SenderPathEndToEndTest::deliverReport).clock(sandbox.clock()).build()) {
             List<ReportResult> results = reporter.runNow(day);
-            assertThat(results).filteredOn(r -> r.kind() == ReportResult.Kind.REPORT_DELIVERED)
+            assertThat(results).as("the reporter's results: %s", results)
+                    .filteredOn(r -> r.kind() == ReportResult.Kind.REPORT_DELIVERED)
                     .extracting(r -> r.policyDomain().ascii()).containsExactlyInAnyOrderElementsOf(domains);
         }
 
