@@ -218,7 +218,9 @@ public final class PostfixPolicyServer implements AutoCloseable {
             }
             latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             answers.get(PolicyAnswers.Kind.of(out)).increment();
-            LOG.log(System.Logger.Level.DEBUG, "{0} {1} -> {2}", mapName, SafeText.quote(key), out);
+            if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+                LOG.log(System.Logger.Level.DEBUG, "{0} {1} -> {2}", mapName, SafeText.quote(key), out);
+            }
             return out;
         });
     }
@@ -586,15 +588,18 @@ public final class PostfixPolicyServer implements AutoCloseable {
                 send(c, SocketmapReply.perm("expected '<name> <key>', got " + SafeText.quote(text)));
                 continue;
             }
+            CompletableFuture<SocketmapReply> reply = answer(text.substring(0, space), text.substring(space + 1));
+            if (reply.isDone()) {
+                // A warm domain: answered on this thread, no wake-up; the next request (if it came
+                // already) is read in this loop, so the read interest stays as it is.
+                c.deadline = System.nanoTime() + idleTimeoutNanos;
+                send(c, reply.join()); // sets request_timeout instead when the client does not read
+                continue;
+            }
             c.busy = true;
             interest(c, false); // one request at a time per connection
             inFlight.incrementAndGet();
-            CompletableFuture<SocketmapReply> reply = answer(text.substring(0, space), text.substring(space + 1));
-            if (reply.isDone()) {
-                finish(c, reply.join()); // a warm domain: answered on this thread, no wake-up
-            } else {
-                reply.whenComplete((r, e) -> submit(() -> done(c, r != null ? r : SocketmapReply.temp("internal error"))));
-            }
+            reply.whenComplete((r, e) -> submit(() -> done(c, r != null ? r : SocketmapReply.temp("internal error"))));
         }
     }
 
