@@ -337,6 +337,7 @@ public final class TlsRptReporter implements AutoCloseable {
         checkOpen();
         Round round = new Round();
         List<Pending> created;
+        List<Selection> selections;
         CompletableFuture<List<ReportResult>> run = new CompletableFuture<>();
         Instant now = clock.instant();
         synchronized (lock) {
@@ -348,6 +349,7 @@ public final class TlsRptReporter implements AutoCloseable {
                 return earlier != null ? earlier : CompletableFuture.completedFuture(List.of());
             }
             created = new ArrayList<>(reports.size());
+            selections = new ArrayList<>(reports.size());
             for (TlsReport report : reports) {
                 // ReportAggregator makes one report per policy domain.
                 DomainName domain = DomainName.of(report.policyDomains().get(0));
@@ -356,6 +358,12 @@ public final class TlsRptReporter implements AutoCloseable {
                 p.version++;
                 pending.put(p.id, p);
                 created.add(p);
+                // Each look-up is marked in flight in the critical section that makes the report:
+                // a retry pass (the retry timer, armed as soon as the first look-up or delivery
+                // completes, or an operator's retryDueNow) that runs while this run is still
+                // starting its reports finds nothing due, and cannot take a report, and its
+                // results, away from this run.
+                selections.add(select(p, round, now));
             }
             runsByDay.put(day, run);
             while (runsByDay.size() > MAX_REMEMBERED_RUNS) {
@@ -367,8 +375,8 @@ public final class TlsRptReporter implements AutoCloseable {
             save(p);
         }
         List<CompletableFuture<Void>> steps = new ArrayList<>(created.size());
-        for (Pending p : created) {
-            steps.add(step(p, round));
+        for (int i = 0; i < created.size(); i++) {
+            steps.add(launch(created.get(i), round, selections.get(i)));
         }
         CompletableFuture.allOf(steps.toArray(new CompletableFuture<?>[0])).thenApply(v -> round.results())
                 .whenComplete((results, error) -> {
@@ -484,7 +492,8 @@ public final class TlsRptReporter implements AutoCloseable {
      * Picks what is due for one report and marks it in flight, under the lock: the look-up, or
      * the destinations. Marking happens in the same critical section in which a look-up makes the
      * destinations, so that the retry timer can never take a fresh destination from the run that
-     * found it (that run reports its first attempts).
+     * found it (that run reports its first attempts); likewise {@link #runNowAsync(LocalDate)}
+     * selects each fresh report's look-up in the critical section that takes the report.
      */
     private Selection select(Pending p, Round round, Instant now) {
         Selection sel = new Selection();

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.mtasts.core.DomainName;
 import org.mtasts.core.ReportUri;
+import org.mtasts.core.TxtResolver;
 import org.mtasts.testkit.FakeTxtResolver;
 import org.mtasts.tlsrpt.ReportFormat;
 import org.mtasts.tlsrpt.TlsReport;
@@ -144,6 +146,38 @@ class TlsRptReporterTest {
                     .extracting(r -> r.policyDomain().ascii()).containsExactly("a.example");
             assertThat(f.uploads.to(A)).as("delivered once, not twice").hasSize(1);
             assertThat(reporter.runNow(DAY.minusDays(1))).as("a day never counted: nothing").isEmpty();
+        }
+    }
+
+    @Test
+    @DisplayName("runNow(day) reports every report it took, even when a retry pass runs while it is still starting "
+            + "them: the retry timer cannot take a fresh report's look-up from the run")
+    void retryPassWhileRunNowStartsCannotTakeAFreshReport() {
+        f.count(DAY, "a.example", 1, 0);
+        f.count(DAY, "b.example", 1, 0);
+        f.tlsRpt("a.example", A);
+        f.tlsRpt("b.example", B);
+        AtomicReference<TlsRptReporter> reporterRef = new AtomicReference<>();
+        AtomicReference<CompletableFuture<List<ReportResult>>> retryPass = new AtomicReference<>();
+        // The race, made deterministic: while the run starts its first report's look-up, the retry
+        // timer fires (on its own thread, it fires once anything is due: armed as soon as the first
+        // look-up completes). Here its pass runs from inside that first look-up.
+        TxtResolver dns = name -> {
+            if (retryPass.get() == null) {
+                retryPass.set(reporterRef.get().retryDueNowAsync());
+            }
+            return f.dns.resolveTxtAsync(name);
+        };
+        try (TlsRptReporter reporter = f.builder().txtResolver(dns).build()) {
+            reporterRef.set(reporter);
+            List<ReportResult> run = reporter.runNow(DAY);
+            assertThat(run).as("the run's results: %s", run)
+                    .filteredOn(r -> r.kind() == ReportResult.Kind.REPORT_DELIVERED)
+                    .extracting(r -> r.policyDomain().ascii()).containsExactlyInAnyOrder("a.example", "b.example");
+            assertThat(retryPass.get()).as("the retry pass ran during the run").isNotNull();
+            assertThat(retryPass.get().join()).as("nothing was due that the run had not taken").isEmpty();
+            assertThat(f.uploads.to(A)).hasSize(1);
+            assertThat(f.uploads.to(B)).hasSize(1);
         }
     }
 
