@@ -31,14 +31,16 @@ declare -A RFC=(
   [wrong-ctype.test]=FETCH_ERROR [oversized.test]=FETCH_ERROR [http404.test]=FETCH_ERROR
   [http-only.test]=FETCH_ERROR [expired-cert.test]=FETCH_ERROR [wrong-cert.test]=FETCH_ERROR
   [selfsigned.test]=FETCH_ERROR [nochain.test]=FETCH_ERROR [bad-policy.test]=FETCH_ERROR
-  [mx-mismatch.test]="VALID enforce"
+  [mx-mismatch.test]="VALID enforce" [bad-mx-cert.test]="VALID enforce" [dane.test]="VALID enforce"
 )
 DOMAINS=(example.test testing.test none.test crlf.test split-txt.test mixed-txt.test cname-sts.test
   two-sts.test no-sts.test no-id.test bad-id.test nxdomain.test no-policy-host.test redirect.test
   wrong-ctype.test oversized.test http404.test http-only.test expired-cert.test wrong-cert.test
-  selfsigned.test nochain.test bad-policy.test mx-mismatch.test)
+  selfsigned.test nochain.test bad-policy.test mx-mismatch.test bad-mx-cert.test dane.test)
 declare -A WHY=(
   [mx-mismatch.test]="; the MX must then fail §4.1"
+  [bad-mx-cert.test]="; the MX must then fail §4.2"
+  [dane.test]="; DANE (validated TLSA) takes precedence (§2)"
 )
 
 # Our CLI as a postmaster runs it: the realnet DNS server and CA; --connect only for the ports
@@ -55,7 +57,7 @@ if ! prop http | grep -q ':80\b'; then
 fi
 if ! prop smtp | grep -q ':25\b'; then
   for mx in mx1.example.test a.mx.example.test mx.expired-cert.test mx.wrong-cert.test mx.selfsigned.test \
-            mail.mx-mismatch.test; do OPTS+=(--connect "$mx:25=127.0.0.1:2525"); done
+            mail.mx-mismatch.test mx.bad-mx-cert.test mx1.dane.test; do OPTS+=(--connect "$mx:25=127.0.0.1:2525"); done
 fi
 
 # `mtasts check --json` -> "VERDICT|detail": NONE when the record is missing, multiple or invalid,

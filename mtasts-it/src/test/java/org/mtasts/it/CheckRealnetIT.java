@@ -86,6 +86,12 @@ class CheckRealnetIT {
         EXPECTED.put(RealnetDomain.MX_MISMATCH, Expected.of(1, "enforce", "enforce",
                 "mx-not-in-policy", "mx-pattern-unused",
                 "mx-cert-host-mismatch", "enforce-without-tlsrpt"));
+        // The MX host is in the policy, but Postfix's certificate for it names www.example.test (RFC 8461 §4.2).
+        EXPECTED.put(RealnetDomain.BAD_MX_CERT, Expected.of(1, "enforce", "enforce",
+                "mx-cert-host-mismatch", "enforce-without-tlsrpt"));
+        // MTA-STS only: check does not read TLSA records; the policy is valid and mx1.dane.test's
+        // certificate is CA-signed, so only the missing TLS-RPT record is reported.
+        EXPECTED.put(RealnetDomain.DANE, Expected.of(1, "enforce", "enforce", "enforce-without-tlsrpt"));
     }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -123,7 +129,8 @@ class CheckRealnetIT {
         }
         if (realnet.smtp().getPort() != 25) {
             for (String mx : List.of("mx1.example.test", "a.mx.example.test", "mx.expired-cert.test",
-                    "mx.wrong-cert.test", "mx.selfsigned.test", "mail.mx-mismatch.test")) {
+                    "mx.wrong-cert.test", "mx.selfsigned.test", "mail.mx-mismatch.test", "mx.bad-mx-cert.test",
+                    "mx1.dane.test")) {
                 args.addAll(List.of("--connect", mx + ":25=" + Realnet.hostPort(realnet.smtp())));
             }
         }

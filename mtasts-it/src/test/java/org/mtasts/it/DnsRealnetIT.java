@@ -106,6 +106,9 @@ class DnsRealnetIT {
         ZONES.put(RealnetDomain.NOCHAIN, new Zone(GOOD_STS, NO_TLSRPT, MX1, LOOPBACK));
         ZONES.put(RealnetDomain.BAD_POLICY, new Zone(GOOD_STS, NO_TLSRPT, MX1, LOOPBACK));
         ZONES.put(RealnetDomain.MX_MISMATCH, new Zone(GOOD_STS, NO_TLSRPT, "10 mail.mx-mismatch.test", LOOPBACK));
+        ZONES.put(RealnetDomain.BAD_MX_CERT, new Zone(GOOD_STS, NO_TLSRPT, "10 mx.bad-mx-cert.test", LOOPBACK));
+        // Signed by Knot; our resolver reads it like any other zone (Unbound validates it, Knot just serves it).
+        ZONES.put(RealnetDomain.DANE, new Zone("found id=20240101T000007", NO_TLSRPT, "10 mx1.dane.test", LOOPBACK));
     }
 
     private static Realnet realnet;

@@ -2,6 +2,9 @@ package org.mtasts.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -14,12 +17,16 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.mtasts.cli.TlsProbe;
+import org.mtasts.core.CertificateVerdict;
 import org.mtasts.core.DeliveryDecision;
 import org.mtasts.core.DomainName;
+import org.mtasts.core.MxCertificateCheck;
 import org.mtasts.core.PolicyMode;
 import org.mtasts.core.ResultType;
 import org.mtasts.core.StsPolicy;
 import org.mtasts.core.TlsOutcome;
+import org.mtasts.dns.AddressAnswer;
 import org.mtasts.dns.DnsjavaResolver;
 import org.mtasts.dns.MxAnswer;
 import org.mtasts.dns.MxHost;
@@ -36,7 +43,9 @@ import org.mtasts.tlsrpt.PolicyType;
  * Unbound, recursive), the policy over HTTPS on port 443 from nginx with OkHttp resolving names
  * through the same resolver, trusting only the realnet CA, {@link AddressFilter#ANY} because
  * everything is on loopback. The verdict per domain must be the RFC's ({@link RealnetDomain}),
- * including where the peer is wrong: an invalid id is no policy, a CNAME'd record is followed.
+ * including where the peer is wrong: an invalid id is no policy, a CNAME'd record is followed. For a
+ * policy, each MX host is then judged as an enforcing sender does: not listed (RFC 8461 §4.1), or
+ * asked for STARTTLS on Postfix and its certificate checked (§4.2).
  */
 class MtaStsRealnetIT {
 
@@ -45,6 +54,7 @@ class MtaStsRealnetIT {
         KNOT, UNBOUND
     }
 
+    private static final Duration MX_TIMEOUT = Duration.ofSeconds(5);
     private static Realnet realnet;
     private static final List<MtaSts> OPEN = new ArrayList<>();
     private static final Map<Dns, DnsjavaResolver> RESOLVERS = new EnumMap<>(Dns.class);
@@ -187,29 +197,64 @@ class MtaStsRealnetIT {
         }
     }
 
-    /** RFC 8461 §4.1: each MX host of the domain against its policy, as an enforcing sender decides. */
+    /**
+     * RFC 8461 §4, §5: each MX host of the domain as an enforcing sender treats it: matched against
+     * the policy (§4.1); if it matches, resolved through the same DNS server, asked for STARTTLS on
+     * realnet's SMTP port with its name as SNI, and its certificate checked against the realnet CA
+     * (§4.2).
+     */
     private static void checkMxHosts(RealnetDomain d, DnsjavaResolver resolver, StsPolicy policy) {
         MxAnswer answer = resolver.resolveMx(d.domain());
         assertThat(answer).as("MX of %s", d).isInstanceOf(MxAnswer.Hosts.class);
         for (MxHost mx : ((MxAnswer.Hosts) answer).hosts()) {
             DomainName host = mx.host();
-            boolean match = policy.matches(host);
-            DeliveryDecision decision = DeliveryDecision.decide(policy, host, TlsOutcome.secured());
             if (policy.mode() == PolicyMode.NONE) {
-                assertThat(decision.verdict()).isEqualTo(DeliveryDecision.Verdict.DELIVER);
+                assertThat(DeliveryDecision.decide(policy, host, TlsOutcome.secured()).verdict())
+                        .isEqualTo(DeliveryDecision.Verdict.DELIVER);
                 continue;
             }
-            assertThat(match).as("%s: MX %s matches %s", d, host, policy.mx()).isEqualTo(d.mxMatch());
+            boolean match = policy.matches(host);
+            assertThat(match).as("%s: MX %s matches %s", d, host, policy.mx())
+                    .isEqualTo(d.mx() != RealnetDomain.Mx.NOT_IN_POLICY);
             if (!match) {
                 // mx-mismatch.test: an enforcing sender must not deliver to this MX (RFC 8461 §4.1, §5).
+                DeliveryDecision decision = DeliveryDecision.decide(policy, host, TlsOutcome.secured());
                 assertThat(DeliveryDecision.mayConnect(policy, host)).isFalse();
                 assertThat(decision.verdict()).isEqualTo(DeliveryDecision.Verdict.REFUSE);
                 assertThat(decision.resultType()).isEqualTo(ResultType.VALIDATION_FAILURE);
                 assertThat(decision.failureReasonCode()).isEqualTo(DeliveryDecision.REASON_MX_MISMATCH);
+                continue;
+            }
+            assertThat(DeliveryDecision.mayConnect(policy, host)).isTrue();
+            CertificateVerdict certificate = mxCertificate(resolver, host);
+            DeliveryDecision decision = DeliveryDecision.decide(policy, host, TlsOutcome.of(certificate));
+            System.out.println("  MX " + host + ": " + certificate + " -> " + decision.verdict());
+            if (d.mx() == RealnetDomain.Mx.CERTIFICATE_HOST_MISMATCH) {
+                // bad-mx-cert.test: the certificate names www.example.test; enforce refuses the MX (§4.2, §5).
+                assertThat(certificate).as("%s: MX %s", d, host).isInstanceOf(CertificateVerdict.Invalid.class);
+                assertThat(((CertificateVerdict.Invalid) certificate).failureReasonCode())
+                        .isEqualTo(MxCertificateCheck.REASON_HOST_MISMATCH);
+                assertThat(policy.mode()).isEqualTo(PolicyMode.ENFORCE);
+                assertThat(decision.verdict()).as("%s: MX %s", d, host).isEqualTo(DeliveryDecision.Verdict.REFUSE);
+                assertThat(decision.resultType()).isEqualTo(ResultType.CERTIFICATE_HOST_MISMATCH);
             } else {
-                assertThat(decision.verdict()).isEqualTo(DeliveryDecision.Verdict.DELIVER);
+                assertThat(certificate).as("%s: MX %s", d, host).isInstanceOf(CertificateVerdict.Valid.class);
+                assertThat(decision.verdict()).as("%s: MX %s", d, host).isEqualTo(DeliveryDecision.Verdict.DELIVER);
             }
         }
+    }
+
+    /** STARTTLS to the MX host at the address the sender's DNS gives, then the RFC 8461 §4.2 check. */
+    private static CertificateVerdict mxCertificate(DnsjavaResolver resolver, DomainName host) {
+        AddressAnswer address = resolver.resolveAddresses(host);
+        assertThat(address).as("A of %s", host).isInstanceOf(AddressAnswer.Addresses.class);
+        InetSocketAddress smtp = new InetSocketAddress(((AddressAnswer.Addresses) address).addresses().get(0),
+                realnet.smtp().getPort());
+        TlsProbe.Result probe = TlsProbe.smtp(host.ascii(), smtp, MX_TIMEOUT, "it.mtasts.test");
+        assertThat(probe.outcome()).as("STARTTLS to %s at %s: %s %s", host, smtp, probe.detail(), probe.transcript())
+                .isEqualTo(TlsProbe.Outcome.SECURED);
+        return MxCertificateCheck.builder().trustManager(realnet.trustManager()).clock(Clock.systemUTC()).build()
+                .check(host, probe.chain());
     }
 
     static Stream<Arguments> policyDomains() {
@@ -226,6 +271,7 @@ class MtaStsRealnetIT {
             case NONE_MODE -> "20240101T000002";
             case SPLIT_TXT -> "20240101T000003";
             case MIXED_TXT -> "20240101T000004";
+            case DANE -> "20240101T000007";
             default -> "20240101T000000";   // cname-sts.test: example.test's record, through the CNAME
         };
         assertThat(active.cached().recordId()).as("%s", d).isEqualTo(expected);

@@ -58,7 +58,12 @@ class StarttlsRealnetIT {
                         MxCertificateCheck.REASON_NOT_TRUSTED),
                 // No SNI entry: Postfix's default certificate, for another name.
                 Arguments.of("mail.mx-mismatch.test", "mx1.example.test", ResultType.CERTIFICATE_HOST_MISMATCH,
-                        MxCertificateCheck.REASON_HOST_MISMATCH));
+                        MxCertificateCheck.REASON_HOST_MISMATCH),
+                // bad-mx-cert.test: listed in its policy, but Postfix's certificate for it names www.example.test.
+                Arguments.of("mx.bad-mx-cert.test", "www.example.test", ResultType.CERTIFICATE_HOST_MISMATCH,
+                        MxCertificateCheck.REASON_HOST_MISMATCH),
+                // dane.test's MX: its own CA-signed certificate (the one its TLSA 3 1 1 record pins).
+                Arguments.of("mx1.dane.test", "mx1.dane.test", null, "mx1.dane.test"));
     }
 
     private static InetSocketAddress address(String mx) {
