@@ -18,6 +18,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Label;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.LongRange;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -80,16 +84,37 @@ class PostfixCompareTest {
     }
 
     @Test
-    @DisplayName("percentiles are nearest-rank")
+    @DisplayName("percentiles are nearest-rank, exact below 64 ns and within 1/64 above it; the maximum is exact")
     void percentiles() {
-        int[] sorted = new int[100];
-        for (int i = 0; i < 100; i++) {
-            sorted[i] = i + 1;
+        PostfixCompare.Latencies l = new PostfixCompare.Latencies();
+        for (int i = 1; i <= 100; i++) {
+            l.record(i);
         }
-        assertThat(PostfixCompare.percentile(sorted, 0.50)).isEqualTo(50);
-        assertThat(PostfixCompare.percentile(sorted, 0.99)).isEqualTo(99);
-        assertThat(PostfixCompare.percentile(new int[] {7}, 0.99)).isEqualTo(7);
-        assertThat(PostfixCompare.percentile(new int[0], 0.5)).isZero();
+        assertThat(l.count()).isEqualTo(100);
+        assertThat(l.percentile(0.50)).isEqualTo(50);
+        assertThat(l.percentile(0.99)).isBetween(99L, 100L);
+        assertThat(l.max()).isEqualTo(100);
+        PostfixCompare.Latencies one = new PostfixCompare.Latencies();
+        one.record(1_234_567);
+        assertThat(one.percentile(0.99)).isEqualTo(1_234_567); // never above the maximum
+        assertThat(new PostfixCompare.Latencies().percentile(0.5)).isZero();
+        PostfixCompare.Latencies merged = new PostfixCompare.Latencies();
+        merged.add(l);
+        merged.add(one);
+        assertThat(merged.count()).isEqualTo(101);
+        assertThat(merged.max()).isEqualTo(1_234_567);
+    }
+
+    @Property(tries = 2000)
+    @Label("every value lies in its bucket, whose upper edge is at most 1/64 above it")
+    void bucketsBoundTheError(@ForAll @LongRange(min = 0, max = Long.MAX_VALUE / 4) long v) {
+        int i = PostfixCompare.Latencies.index(v);
+        long upper = PostfixCompare.Latencies.upper(i);
+        assertThat(upper).isGreaterThanOrEqualTo(v);
+        assertThat((double) (upper - v)).isLessThanOrEqualTo(v / 64.0);
+        if (i > 0) {
+            assertThat(PostfixCompare.Latencies.upper(i - 1)).isLessThan(v);
+        }
     }
 
     @Test
