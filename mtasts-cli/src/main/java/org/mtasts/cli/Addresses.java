@@ -3,7 +3,6 @@ package org.mtasts.cli;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,16 +34,7 @@ record Addresses(DnsjavaResolver dns, Map<String, InetSocketAddress> connect) {
 
     /** The overrides for HTTPS: those for every port and those for port 443, by host name. */
     Map<String, InetSocketAddress> httpsOverrides() {
-        Map<String, InetSocketAddress> out = new LinkedHashMap<>();
-        for (Map.Entry<String, InetSocketAddress> e : connect.entrySet()) {
-            String key = e.getKey();
-            if (!key.contains(":")) {
-                out.put(key, e.getValue());
-            } else if (key.endsWith(":443")) {
-                out.put(key.substring(0, key.length() - 4), e.getValue());
-            }
-        }
-        return out;
+        return NetworkOptions.httpsOverrides(connect);
     }
 
     /**

@@ -1,20 +1,13 @@
 package org.mtasts.cli;
 
 import java.io.PrintWriter;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import org.jspecify.annotations.Nullable;
 import org.mtasts.core.DomainName;
 import org.mtasts.core.PolicyMode;
 import org.mtasts.core.StsPolicy;
-import org.mtasts.dns.DnsjavaResolver;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,24 +24,14 @@ final class CheckCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DOMAIN", description = "The policy domain (the part after @).")
     String domain;
 
-    @Option(names = "--dns", paramLabel = "HOST:PORT", description = "Ask this DNS server instead of the system's.")
-    String dns;
-
-    @Option(names = "--trust", paramLabel = "PEM", description = "Trust these CA certificates instead of the JDK's.")
-    Path trust;
-
-    @Option(names = "--connect", paramLabel = "NAME[:PORT]=HOST:PORT",
-            description = "Connect to HOST:PORT for NAME (on PORT: 443, 80 or 25; without it, every port). Repeatable.")
-    List<String> connect = new ArrayList<>();
-
-    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Per network step (default 10).")
-    int timeout = 10;
-
     @Option(names = "--state", paramLabel = "DIR", description = "Remember the policy here, to notice a change without a new id.")
     Path state;
 
     @Option(names = "--ehlo", paramLabel = "NAME", description = "The name to give in EHLO (default: localhost).")
     String ehlo = "localhost";
+
+    @Mixin
+    NetworkOptions network;
 
     @Mixin
     Output output;
@@ -60,13 +43,11 @@ final class CheckCommand implements Callable<Integer> {
     public Integer call() {
         DomainName name = DomainName.parse(domain).toOptional()
                 .orElseThrow(() -> new MtastsCli.UsageException("'" + TlsProbe.printable(domain) + "' is not a valid domain name"));
-        if (timeout < 1) {
-            throw new MtastsCli.UsageException("--timeout must be at least 1 second");
-        }
+        Duration timeout = network.timeout();
         PrintWriter err = spec.commandLine().getErr();
         boolean terminal = System.console() != null && !output.json;
-        DomainCheck.Settings settings = new DomainCheck.Settings(resolver(dns, Duration.ofSeconds(timeout)),
-                Trust.load(trust), parseConnect(connect), Duration.ofSeconds(timeout), Clock.systemUTC(), state, ehlo,
+        DomainCheck.Settings settings = new DomainCheck.Settings(network.resolver(),
+                network.trustManager(), network.connect(), timeout, Clock.systemUTC(), state, ehlo,
                 terminal ? text -> err.println("  ... " + text) : DomainCheck.Progress.NONE);
         DomainCheck.Report report;
         try (DomainCheck check = new DomainCheck(settings)) {
@@ -79,54 +60,6 @@ final class CheckCommand implements Callable<Integer> {
             printHuman(out, report);
         }
         return report.exitCode();
-    }
-
-    static DnsjavaResolver resolver(@Nullable String server, Duration timeout) {
-        // A diagnostic sees every answer fresh: no TTL cache.
-        DnsjavaResolver.Builder b = DnsjavaResolver.builder().timeout(timeout).deadline(timeout.multipliedBy(3))
-                .cacheOthers(false);
-        if (server != null) {
-            b.server(hostPort(server, "--dns"));
-        }
-        return b.build();
-    }
-
-    static Map<String, InetSocketAddress> parseConnect(List<String> values) {
-        Map<String, InetSocketAddress> map = new LinkedHashMap<>();
-        for (String value : values) {
-            int eq = value.indexOf('=');
-            if (eq <= 0) {
-                throw new MtastsCli.UsageException("--connect " + value + ": expected NAME[:PORT]=HOST:PORT");
-            }
-            String key = value.substring(0, eq).toLowerCase(java.util.Locale.ROOT);
-            String name = key.contains(":") ? key.substring(0, key.indexOf(':')) : key;
-            if (!DomainName.isValid(name)) {
-                throw new MtastsCli.UsageException("--connect " + value + ": '" + name + "' is not a host name");
-            }
-            map.put(key, hostPort(value.substring(eq + 1), "--connect"));
-        }
-        return map;
-    }
-
-    static InetSocketAddress hostPort(String text, String option) {
-        int colon = text.lastIndexOf(':');
-        if (colon <= 0 || colon == text.length() - 1) {
-            throw new MtastsCli.UsageException(option + " " + text + ": expected HOST:PORT");
-        }
-        String host = text.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        int port;
-        try {
-            port = Integer.parseInt(text.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw new MtastsCli.UsageException(option + " " + text + ": the port is not a number");
-        }
-        if (port < 1 || port > 65535) {
-            throw new MtastsCli.UsageException(option + " " + text + ": the port is outside 1..65535");
-        }
-        return new InetSocketAddress(host, port);
     }
 
     /**

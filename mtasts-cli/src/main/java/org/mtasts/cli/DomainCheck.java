@@ -167,15 +167,8 @@ final class DomainCheck implements AutoCloseable {
                 .trustManager(settings.trust())
                 .timeout(settings.timeout())
                 // A domain owner may well check a set-up on a private network.
-                .addressFilter(AddressFilter.ANY);
-        for (Map.Entry<String, InetSocketAddress> e : settings.connect().entrySet()) {
-            String key = e.getKey();
-            if (!key.contains(":")) {
-                b.addressOverride(key, e.getValue());
-            } else if (key.endsWith(":443")) {
-                b.addressOverride(key.substring(0, key.length() - 4), e.getValue());
-            }
-        }
+                .addressFilter(AddressFilter.ANY)
+                .addressOverrides(NetworkOptions.httpsOverrides(settings.connect()));
         this.fetcher = b.build();
         this.plainHttp = base.newBuilder().followRedirects(false).followSslRedirects(false)
                 .callTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS).build();

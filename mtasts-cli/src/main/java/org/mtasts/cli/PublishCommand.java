@@ -94,18 +94,8 @@ final class PublishCommand implements Callable<Integer> {
     @Option(names = "--ttl", paramLabel = "SECONDS", description = "TTL of the records written (default: the old record's, or 3600).")
     Long ttl;
 
-    @Option(names = "--dns", paramLabel = "HOST:PORT", description = "Resolve MX hosts and the policy host with this DNS server.")
-    String dns;
-
-    @Option(names = "--trust", paramLabel = "PEM", description = "Trust these CA certificates instead of the JDK's.")
-    Path trust;
-
-    @Option(names = "--connect", paramLabel = "NAME[:PORT]=HOST:PORT",
-            description = "Connect to HOST:PORT for NAME (the policy host). Repeatable.")
-    List<String> connect = new ArrayList<>();
-
-    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Per network step (default 10).")
-    int timeout = 10;
+    @Mixin
+    NetworkOptions network;
 
     @Mixin
     Output output;
@@ -117,9 +107,7 @@ final class PublishCommand implements Callable<Integer> {
     public Integer call() {
         DomainName name = DomainName.parse(domain).toOptional()
                 .orElseThrow(() -> new MtastsCli.UsageException("'" + TlsProbe.printable(domain) + "' is not a valid domain name"));
-        if (timeout < 1) {
-            throw new MtastsCli.UsageException("--timeout must be at least 1 second");
-        }
+        Duration step = network.timeout();
         if (days < 1 || days > 366) {
             throw new MtastsCli.UsageException("--days must be 1 to 366");
         }
@@ -130,7 +118,6 @@ final class PublishCommand implements Callable<Integer> {
             throw new MtastsCli.UsageException("--force needs a reason");
         }
         byte[] body = PolicyCommand.readInput(policy);
-        Duration step = Duration.ofSeconds(timeout);
         PublishRequest.Builder request = PublishRequest.builder(name, body).dryRun(dryRun);
         if (mode != null) {
             PolicyMode wanted = PolicyMode.fromToken(mode.toLowerCase(Locale.ROOT)).orElseThrow(() ->
@@ -180,22 +167,16 @@ final class PublishCommand implements Callable<Integer> {
                 throw new MtastsCli.UsageException("--tsig " + e.getMessage());
             }
         }
-        DnsjavaResolver resolver = CheckCommand.resolver(dns, step);
-        OkHttpClient client = new OkHttpClient.Builder().dns(dns == null ? Dns.SYSTEM : okDns(resolver)).build();
+        DnsjavaResolver resolver = network.resolver();
+        OkHttpClient client = new OkHttpClient.Builder().dns(network.hasDns() ? okDns(resolver) : Dns.SYSTEM).build();
         HttpsPolicyFetcher.Builder fetcher = HttpsPolicyFetcher.builder()
                 .client(client)
-                .trustManager(Trust.load(trust))
+                .trustManager(network.trustManager())
                 .timeout(step)
                 // A domain owner may publish from inside a private network.
-                .addressFilter(AddressFilter.ANY);
-        for (Map.Entry<String, InetSocketAddress> e : CheckCommand.parseConnect(connect).entrySet()) {
-            String key = e.getKey();
-            if (!key.contains(":")) {
-                fetcher.addressOverride(key, e.getValue());
-            } else if (key.endsWith(":443")) {
-                fetcher.addressOverride(key.substring(0, key.length() - 4), e.getValue());
-            }
-        }
+                .addressFilter(AddressFilter.ANY)
+                // Only the policy host is connected to: the overrides for HTTPS.
+                .addressOverrides(NetworkOptions.httpsOverrides(network.connect()));
         PublishResult result;
         try (HttpsPolicyFetcher f = fetcher.build()) {
             PolicyPublisher publisher = PolicyPublisher.builder().updater(updater.build()).fetcher(f).resolver(resolver).build();
@@ -257,7 +238,7 @@ final class PublishCommand implements Callable<Integer> {
                 throw new MtastsCli.UsageException("--server " + text + ": the port is not a number");
             }
         } else if (text.startsWith("[") && text.contains("]:")) {
-            return CheckCommand.hostPort(text, "--server");
+            return NetworkOptions.hostPort(text, "--server");
         }
         if (host.isEmpty() || port < 1 || port > 65535) {
             throw new MtastsCli.UsageException("--server " + text + ": expected HOST or HOST:PORT");

@@ -7,8 +7,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -40,21 +38,6 @@ final class SendCommand implements Callable<Integer> {
             description = "The RFC 5322 message to send, as it is (any line ends; default: a small generated test message).")
     Path message;
 
-    @Option(names = "--dns", paramLabel = "HOST:PORT", description = "Ask this DNS server instead of the system's.")
-    String dns;
-
-    @Option(names = "--trust", paramLabel = "PEM",
-            description = "Trust these CA certificates instead of the JDK's, for the policy host and the MX hosts.")
-    Path trust;
-
-    @Option(names = "--connect", paramLabel = "NAME[:PORT]=HOST:PORT",
-            description = "Connect to HOST:PORT for NAME (on PORT: 443 or 25; without it, every port). Repeatable.")
-    List<String> connect = new ArrayList<>();
-
-    @Option(names = "--timeout", paramLabel = "SECONDS",
-            description = "Per connect and read (default 10); one MX attempt takes at most " + Sender.ATTEMPT_TIMEOUTS + " times this.")
-    int timeout = 10;
-
     @Option(names = "--ehlo", paramLabel = "NAME", description = "The name to give in EHLO (default: localhost).")
     String ehlo = "localhost";
 
@@ -62,6 +45,9 @@ final class SendCommand implements Callable<Integer> {
             description = "Count each session for TLS-RPT (RFC 8460 §4) in this file, a ReportAggregator snapshot: "
                     + "read if it exists, written after the delivery (crash-safe). Reporter: the domain of --from.")
     Path counts;
+
+    @Mixin
+    NetworkOptions network;
 
     @Mixin
     Output output;
@@ -73,9 +59,7 @@ final class SendCommand implements Callable<Integer> {
     public Integer call() {
         Mailbox sender = Mailbox.parse(from, "--from");
         Mailbox recipient = Mailbox.parse(to, "--to");
-        if (timeout < 1) {
-            throw new MtastsCli.UsageException("--timeout must be at least 1 second");
-        }
+        Duration perStep = network.timeout();
         if (!DomainName.isValid(ehlo)) {
             throw new MtastsCli.UsageException("--ehlo '" + TlsProbe.printable(ehlo) + "' is not a host name");
         }
@@ -87,12 +71,11 @@ final class SendCommand implements Callable<Integer> {
             out.println(text);
             out.flush();
         };
-        Duration perStep = Duration.ofSeconds(timeout);
         ReportAggregator aggregator = counts == null ? null : ReportAggregator.builder()
                 .organizationName("mtasts send").contactInfo("tlsrpt@" + sender.domain().ascii())
                 .clock(clock).snapshotFile(counts).build();
-        Sender.Settings settings = new Sender.Settings(CheckCommand.resolver(dns, perStep), Trust.load(trust),
-                CheckCommand.parseConnect(connect), perStep, clock, ehlo, steps, aggregator);
+        Sender.Settings settings = new Sender.Settings(network.resolver(), network.trustManager(),
+                network.connect(), perStep, clock, ehlo, steps, aggregator);
         Sender.Report report = new Sender(settings).send(sender, recipient, mail);
         if (aggregator != null) {
             try {
