@@ -180,14 +180,14 @@ public final class TlsProbe {
     private static @Nullable Result connect(Socket socket, InetSocketAddress address, Duration timeout,
             List<String> transcript) throws IOException {
         try {
-            socket.connect(address, (int) timeout.toMillis());
+            socket.connect(address, millis(timeout));
         } catch (SocketTimeoutException e) {
             return new Result(Outcome.TIMEOUT, List.of(), "", transcript, "connect to " + address + " timed out");
         } catch (IOException e) {
             return new Result(Outcome.CONNECT_FAILED, List.of(), "", transcript,
                     "cannot connect to " + address + ": " + printable(e.getMessage()));
         }
-        socket.setSoTimeout((int) timeout.toMillis());
+        socket.setSoTimeout(millis(timeout));
         return null;
     }
 
@@ -202,7 +202,7 @@ public final class TlsProbe {
         // mode OPPORTUNISTIC any certificate is accepted and recorded: the verdict comes
         // afterwards, from the caller, with the real trust anchors.
         try (MxHandshake handshake = trust.bind(tls, host, MxTrustManager.Mode.OPPORTUNISTIC)) {
-            tls.setSoTimeout((int) timeout.toMillis());
+            tls.setSoTimeout(millis(timeout));
             watchdog.watch(tls);
             try {
                 tls.startHandshake();
@@ -259,5 +259,10 @@ public final class TlsProbe {
      */
     private static final class Opportunistic {
         static final MxCertificateCheck CHECK = MxCertificateCheck.builder().trustManager(Trust.load(null)).build();
+    }
+
+    /** A socket timeout in milliseconds: a --timeout beyond int milliseconds (24 days) waits that long, never overflows. */
+    static int millis(java.time.Duration timeout) {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
     }
 }

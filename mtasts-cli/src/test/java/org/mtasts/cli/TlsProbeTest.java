@@ -122,4 +122,12 @@ class TlsProbeTest {
             return true;
         }
     }
+
+    @org.junit.jupiter.api.Test
+    @org.junit.jupiter.api.DisplayName("a --timeout beyond int milliseconds is clamped, never overflows into a negative socket timeout")
+    void socketTimeoutNeverOverflows() {
+        assertThat(TlsProbe.millis(Duration.ofSeconds(10))).isEqualTo(10_000);
+        assertThat(TlsProbe.millis(Duration.ofSeconds(Integer.MAX_VALUE))).isEqualTo(Integer.MAX_VALUE);
+        assertThat(TlsProbe.millis(Duration.ZERO)).isEqualTo(1);
+    }
 }
